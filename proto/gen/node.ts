@@ -1,0 +1,64 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.ts';
+import type { CSINodeInfo as _shoal_api_CSINodeInfo, CSINodeInfo__Output as _shoal_api_CSINodeInfo__Output } from './shoal/api/CSINodeInfo.ts';
+import type { DiscreteGenericResource as _shoal_api_DiscreteGenericResource, DiscreteGenericResource__Output as _shoal_api_DiscreteGenericResource__Output } from './shoal/api/DiscreteGenericResource.ts';
+import type { Driver as _shoal_api_Driver, Driver__Output as _shoal_api_Driver__Output } from './shoal/api/Driver.ts';
+import type { Endpoint as _shoal_api_Endpoint, Endpoint__Output as _shoal_api_Endpoint__Output } from './shoal/api/Endpoint.ts';
+import type { EndpointSpec as _shoal_api_EndpointSpec, EndpointSpec__Output as _shoal_api_EndpointSpec__Output } from './shoal/api/EndpointSpec.ts';
+import type { EngineDescription as _shoal_api_EngineDescription, EngineDescription__Output as _shoal_api_EngineDescription__Output } from './shoal/api/EngineDescription.ts';
+import type { EnginePlugin as _shoal_api_EnginePlugin, EnginePlugin__Output as _shoal_api_EnginePlugin__Output } from './shoal/api/EnginePlugin.ts';
+import type { GenericResource as _shoal_api_GenericResource, GenericResource__Output as _shoal_api_GenericResource__Output } from './shoal/api/GenericResource.ts';
+import type { Limit as _shoal_api_Limit, Limit__Output as _shoal_api_Limit__Output } from './shoal/api/Limit.ts';
+import type { ManagerStatus as _shoal_api_ManagerStatus, ManagerStatus__Output as _shoal_api_ManagerStatus__Output } from './shoal/api/ManagerStatus.ts';
+import type { NamedGenericResource as _shoal_api_NamedGenericResource, NamedGenericResource__Output as _shoal_api_NamedGenericResource__Output } from './shoal/api/NamedGenericResource.ts';
+import type { Node as _shoal_api_Node, Node__Output as _shoal_api_Node__Output } from './shoal/api/Node.ts';
+import type { NodeDescription as _shoal_api_NodeDescription, NodeDescription__Output as _shoal_api_NodeDescription__Output } from './shoal/api/NodeDescription.ts';
+import type { NodeSpec as _shoal_api_NodeSpec, NodeSpec__Output as _shoal_api_NodeSpec__Output } from './shoal/api/NodeSpec.ts';
+import type { NodeStatus as _shoal_api_NodeStatus, NodeStatus__Output as _shoal_api_NodeStatus__Output } from './shoal/api/NodeStatus.ts';
+import type { Platform as _shoal_api_Platform, Platform__Output as _shoal_api_Platform__Output } from './shoal/api/Platform.ts';
+import type { PortConfig as _shoal_api_PortConfig, PortConfig__Output as _shoal_api_PortConfig__Output } from './shoal/api/PortConfig.ts';
+import type { Resources as _shoal_api_Resources, Resources__Output as _shoal_api_Resources__Output } from './shoal/api/Resources.ts';
+import type { TLSInfo as _shoal_api_TLSInfo, TLSInfo__Output as _shoal_api_TLSInfo__Output } from './shoal/api/TLSInfo.ts';
+import type { Version as _shoal_api_Version, Version__Output as _shoal_api_Version__Output } from './shoal/api/Version.ts';
+import type { VirtualIP as _shoal_api_VirtualIP, VirtualIP__Output as _shoal_api_VirtualIP__Output } from './shoal/api/VirtualIP.ts';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+  shoal: {
+    api: {
+      CSINodeInfo: MessageTypeDefinition<_shoal_api_CSINodeInfo, _shoal_api_CSINodeInfo__Output>
+      DiscreteGenericResource: MessageTypeDefinition<_shoal_api_DiscreteGenericResource, _shoal_api_DiscreteGenericResource__Output>
+      Driver: MessageTypeDefinition<_shoal_api_Driver, _shoal_api_Driver__Output>
+      Endpoint: MessageTypeDefinition<_shoal_api_Endpoint, _shoal_api_Endpoint__Output>
+      EndpointSpec: MessageTypeDefinition<_shoal_api_EndpointSpec, _shoal_api_EndpointSpec__Output>
+      EngineDescription: MessageTypeDefinition<_shoal_api_EngineDescription, _shoal_api_EngineDescription__Output>
+      EnginePlugin: MessageTypeDefinition<_shoal_api_EnginePlugin, _shoal_api_EnginePlugin__Output>
+      GenericResource: MessageTypeDefinition<_shoal_api_GenericResource, _shoal_api_GenericResource__Output>
+      Limit: MessageTypeDefinition<_shoal_api_Limit, _shoal_api_Limit__Output>
+      ManagerStatus: MessageTypeDefinition<_shoal_api_ManagerStatus, _shoal_api_ManagerStatus__Output>
+      NamedGenericResource: MessageTypeDefinition<_shoal_api_NamedGenericResource, _shoal_api_NamedGenericResource__Output>
+      Node: MessageTypeDefinition<_shoal_api_Node, _shoal_api_Node__Output>
+      NodeDescription: MessageTypeDefinition<_shoal_api_NodeDescription, _shoal_api_NodeDescription__Output>
+      NodeRole: EnumTypeDefinition
+      NodeSpec: MessageTypeDefinition<_shoal_api_NodeSpec, _shoal_api_NodeSpec__Output>
+      NodeStatus: MessageTypeDefinition<_shoal_api_NodeStatus, _shoal_api_NodeStatus__Output>
+      Platform: MessageTypeDefinition<_shoal_api_Platform, _shoal_api_Platform__Output>
+      PortConfig: MessageTypeDefinition<_shoal_api_PortConfig, _shoal_api_PortConfig__Output>
+      Resources: MessageTypeDefinition<_shoal_api_Resources, _shoal_api_Resources__Output>
+      TLSInfo: MessageTypeDefinition<_shoal_api_TLSInfo, _shoal_api_TLSInfo__Output>
+      Version: MessageTypeDefinition<_shoal_api_Version, _shoal_api_Version__Output>
+      VirtualIP: MessageTypeDefinition<_shoal_api_VirtualIP, _shoal_api_VirtualIP__Output>
+    }
+  }
+}
+

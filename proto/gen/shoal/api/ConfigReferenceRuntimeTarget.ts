@@ -1,0 +1,8 @@
+// Original file: proto/shoal/api/task_spec.proto
+
+
+export interface ConfigReferenceRuntimeTarget {
+}
+
+export interface ConfigReferenceRuntimeTarget__Output {
+}

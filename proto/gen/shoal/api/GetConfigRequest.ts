@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/control.proto
+
+
+export interface GetConfigRequest {
+  'configId'?: (string);
+}
+
+export interface GetConfigRequest__Output {
+  'configId': (string);
+}

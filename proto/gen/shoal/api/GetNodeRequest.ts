@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/control.proto
+
+
+export interface GetNodeRequest {
+  'nodeId'?: (string);
+}
+
+export interface GetNodeRequest__Output {
+  'nodeId': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/control.proto
+
+
+export interface GetSecretRequest {
+  'secretId'?: (string);
+}
+
+export interface GetSecretRequest__Output {
+  'secretId': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/control.proto
+
+
+export interface GetServiceRequest {
+  'serviceId'?: (string);
+}
+
+export interface GetServiceRequest__Output {
+  'serviceId': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/control.proto
+
+
+export interface GetTaskRequest {
+  'taskId'?: (string);
+}
+
+export interface GetTaskRequest__Output {
+  'taskId': (string);
+}

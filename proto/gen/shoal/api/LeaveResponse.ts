@@ -1,0 +1,8 @@
+// Original file: proto/shoal/api/raft.proto
+
+
+export interface LeaveResponse {
+}
+
+export interface LeaveResponse__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/shoal/api/logs.proto
+
+
+export interface PublishLogsResponse {
+}
+
+export interface PublishLogsResponse__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/control.proto
+
+
+export interface RemoveNetworkRequest {
+  'networkId'?: (string);
+}
+
+export interface RemoveNetworkRequest__Output {
+  'networkId': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/control.proto
+
+
+export interface RemoveTaskRequest {
+  'taskId'?: (string);
+}
+
+export interface RemoveTaskRequest__Output {
+  'taskId': (string);
+}

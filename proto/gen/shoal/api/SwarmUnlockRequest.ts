@@ -1,0 +1,10 @@
+// Original file: proto/shoal/api/cluster.proto
+
+
+export interface SwarmUnlockRequest {
+  'unlockKey'?: (string);
+}
+
+export interface SwarmUnlockRequest__Output {
+  'unlockKey': (string);
+}

@@ -1,0 +1,65 @@
+// Original file: proto/shoal/api/task.proto
+
+/**
+ * TaskState: a task's states only move forward, in this order.
+ */
+export const TaskState = {
+  TASK_STATE_UNSPECIFIED: 'TASK_STATE_UNSPECIFIED',
+  TASK_STATE_NEW: 'TASK_STATE_NEW',
+  TASK_STATE_ALLOCATED: 'TASK_STATE_ALLOCATED',
+  TASK_STATE_PENDING: 'TASK_STATE_PENDING',
+  TASK_STATE_ASSIGNED: 'TASK_STATE_ASSIGNED',
+  TASK_STATE_ACCEPTED: 'TASK_STATE_ACCEPTED',
+  TASK_STATE_PREPARING: 'TASK_STATE_PREPARING',
+  TASK_STATE_READY: 'TASK_STATE_READY',
+  TASK_STATE_STARTING: 'TASK_STATE_STARTING',
+  TASK_STATE_RUNNING: 'TASK_STATE_RUNNING',
+  TASK_STATE_COMPLETE: 'TASK_STATE_COMPLETE',
+  TASK_STATE_SHUTDOWN: 'TASK_STATE_SHUTDOWN',
+  TASK_STATE_FAILED: 'TASK_STATE_FAILED',
+  TASK_STATE_REJECTED: 'TASK_STATE_REJECTED',
+  TASK_STATE_REMOVE: 'TASK_STATE_REMOVE',
+  TASK_STATE_ORPHANED: 'TASK_STATE_ORPHANED',
+} as const;
+
+/**
+ * TaskState: a task's states only move forward, in this order.
+ */
+export type TaskState =
+  | 'TASK_STATE_UNSPECIFIED'
+  | 0
+  | 'TASK_STATE_NEW'
+  | 1
+  | 'TASK_STATE_ALLOCATED'
+  | 2
+  | 'TASK_STATE_PENDING'
+  | 3
+  | 'TASK_STATE_ASSIGNED'
+  | 4
+  | 'TASK_STATE_ACCEPTED'
+  | 5
+  | 'TASK_STATE_PREPARING'
+  | 6
+  | 'TASK_STATE_READY'
+  | 7
+  | 'TASK_STATE_STARTING'
+  | 8
+  | 'TASK_STATE_RUNNING'
+  | 9
+  | 'TASK_STATE_COMPLETE'
+  | 10
+  | 'TASK_STATE_SHUTDOWN'
+  | 11
+  | 'TASK_STATE_FAILED'
+  | 12
+  | 'TASK_STATE_REJECTED'
+  | 13
+  | 'TASK_STATE_REMOVE'
+  | 14
+  | 'TASK_STATE_ORPHANED'
+  | 15
+
+/**
+ * TaskState: a task's states only move forward, in this order.
+ */
+export type TaskState__Output = typeof TaskState[keyof typeof TaskState]

@@ -16,7 +16,18 @@ const layers = {
   compose: ['proto'],
   cli: ['proto'],
 };
-const allFolders = ['proto', 'raft', 'ca', 'manager', 'worker', 'compose', 'daemon', 'cli', 'cluster-tests', 'bench'];
+const allFolders = [
+  'proto',
+  'raft',
+  'ca',
+  'manager',
+  'worker',
+  'compose',
+  'daemon',
+  'cli',
+  'cluster-tests',
+  'bench',
+];
 
 const layerRules = Object.entries(layers).map(([folder, allowed]) => ({
   files: [`${folder}/**/*.ts`],
@@ -36,7 +47,7 @@ const layerRules = Object.entries(layers).map(([folder, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'proto/gen/', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['node_modules/', 'proto/gen/', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -58,7 +69,14 @@ export default tseslint.config(
     // raft/core is a pure state machine: time is tick(), randomness is injected, no I/O.
     files: ['raft/core/**/*.ts'],
     rules: {
-      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'setImmediate', 'performance', 'process'],
+      'no-restricted-globals': [
+        'error',
+        'setTimeout',
+        'setInterval',
+        'setImmediate',
+        'performance',
+        'process',
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'raft/core draws randomness from the injected PRNG.' },
@@ -69,7 +87,7 @@ export default tseslint.config(
         { selector: "NewExpression[callee.name='Date']", message: 'raft/core has no clock.' },
         { selector: "NewExpression[callee.name='Promise']", message: 'raft/core is synchronous.' },
         { selector: 'AwaitExpression', message: 'raft/core is synchronous.' },
-        { selector: "ImportDeclaration[source.value=/^node:/]", message: 'raft/core does no I/O.' },
+        { selector: 'ImportDeclaration[source.value=/^node:/]', message: 'raft/core does no I/O.' },
       ],
     },
   },

@@ -35,20 +35,39 @@ describe('proto/gen', () => {
 describe('proto definitions', () => {
   it('define every gRPC service the cluster needs', () => {
     const api = grpcServices().shoal.api;
-    for (const service of [api.Raft, api.RaftMembership, api.CA, api.NodeCA, api.Dispatcher, api.Control, api.Logs, api.LogBroker]) {
+    for (const service of [
+      api.Raft,
+      api.RaftMembership,
+      api.CA,
+      api.NodeCA,
+      api.Dispatcher,
+      api.Control,
+      api.Logs,
+      api.LogBroker,
+    ]) {
       expect(typeof service).toBe('function');
       expect(Object.keys(service.service).length).toBeGreaterThan(0);
     }
-    expect(Object.keys(api.Control.service)).toEqual(expect.arrayContaining(['CreateService', 'UpdateCluster', 'RemoveSecret', 'ListTasks']));
+    expect(Object.keys(api.Control.service)).toEqual(
+      expect.arrayContaining(['CreateService', 'UpdateCluster', 'RemoveSecret', 'ListTasks']),
+    );
   });
 
   it('carry a store transaction through protobuf binary unchanged', () => {
     const type = messageType('InternalRaftRequest');
     const request = {
       id: 7,
-      actions: [{ kind: 'KIND_CREATE', target: { secret: { id: 'abc', spec: { name: 's', data: Buffer.from('x') } } } }],
+      actions: [
+        {
+          kind: 'KIND_CREATE',
+          target: { secret: { id: 'abc', spec: { name: 's', data: Buffer.from('x') } } },
+        },
+      ],
     };
-    const decoded = type.toObject(type.decode(type.encode(type.fromObject(request)).finish()), { enums: String, longs: Number });
+    const decoded = type.toObject(type.decode(type.encode(type.fromObject(request)).finish()), {
+      enums: String,
+      longs: Number,
+    });
     expect(decoded).toEqual(request);
   });
 });

@@ -21,7 +21,8 @@ let root: protobuf.Root | undefined;
 export function protoTypes(): protobuf.Root {
   if (root) return root;
   const r = new protobuf.Root();
-  r.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : join(protoRoot, target));
+  r.resolvePath = (_origin, target) =>
+    target.startsWith('google/protobuf/') ? target : join(protoRoot, target);
   r.loadSync(protoFiles(), { keepCase: protoLoaderOptions.keepCase });
   r.resolveAll();
   root = r;

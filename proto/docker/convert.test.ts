@@ -35,7 +35,9 @@ function roundTrip(kind: DockerKind, json: unknown): DockerObject {
 }
 
 const requests = traces.flatMap((file) => tracedRequests(file));
-const objects = JSON.parse(readFileSync(join(here, '..', 'testdata', 'docker-objects.json'), 'utf8')) as Record<DockerKind, DockerObject>;
+const objects = JSON.parse(
+  readFileSync(join(here, '..', 'testdata', 'docker-objects.json'), 'utf8'),
+) as Record<DockerKind, DockerObject>;
 
 describe('docker CLI request bodies round-trip through the proto model', () => {
   it('finds the bodies of both traces', () => {
@@ -56,7 +58,10 @@ describe('API objects round-trip exactly as Docker writes them', () => {
   });
 
   it('covers every object kind of the swarm', () => {
-    const kinds = new Set([...Object.keys(objects), ...requests.map((r) => BODY_KINDS[`${r.method} ${r.route}`])]);
+    const kinds = new Set([
+      ...Object.keys(objects),
+      ...requests.map((r) => BODY_KINDS[`${r.method} ${r.route}`]),
+    ]);
     for (const kind of ['Node', 'Service', 'Task', 'Network', 'Secret', 'Config', 'Cluster'] as const) {
       expect(kinds, kind).toContain(kind);
     }
@@ -70,7 +75,10 @@ describe('Docker encoding rules', () => {
     const spec = fromDockerAs('ServiceSpec', service['Spec']);
     expect(spec.mode?.replicated?.replicas).toBe(0);
     expect(spec.taskTemplate?.containerSpec?.init).toBe(false);
-    const out = toDockerAs('ServiceSpec', spec) as { Mode: unknown; TaskTemplate: { ContainerSpec: { Init: unknown } } };
+    const out = toDockerAs('ServiceSpec', spec) as {
+      Mode: unknown;
+      TaskTemplate: { ContainerSpec: { Init: unknown } };
+    };
     expect(out.Mode).toEqual({ Replicated: { Replicas: 0 } });
     expect(out.TaskTemplate.ContainerSpec.Init).toBe(false);
   });
@@ -85,7 +93,10 @@ describe('Docker encoding rules', () => {
   it('reads durations as integer nanoseconds and times as RFC3339 with nanoseconds', () => {
     const svc = fromDockerAs('Service', service);
     expect(svc.spec?.taskTemplate?.containerSpec?.stopGracePeriod).toBe(10_000_000_000);
-    expect(svc.updateStatus?.completedAt).toEqual({ seconds: Date.parse('2026-11-22T10:01:59Z') / 1000, nanos: 1 });
+    expect(svc.updateStatus?.completedAt).toEqual({
+      seconds: Date.parse('2026-11-22T10:01:59Z') / 1000,
+      nanos: 1,
+    });
     const node = fromDockerAs('Node', objects.Node);
     expect(node.createdAt).toEqual({ seconds: Date.parse('2026-11-22T10:00:00Z') / 1000, nanos: 123456789 });
   });
@@ -116,30 +127,47 @@ describe('Docker encoding rules', () => {
   });
 
   it('names the JSON path and the accepted values of a bad enum', () => {
-    expect(() => fromDockerAs('ServiceSpec', { TaskTemplate: { RestartPolicy: { Condition: 'sometimes' } } })).toThrow(
+    expect(() =>
+      fromDockerAs('ServiceSpec', { TaskTemplate: { RestartPolicy: { Condition: 'sometimes' } } }),
+    ).toThrow(
       'ServiceSpec.TaskTemplate.RestartPolicy.Condition: invalid value "sometimes"; want one of none, on-failure, any',
     );
-    expect(() => fromDockerAs('ServiceSpec', { Mode: { Replicated: { Replicas: 'x' } } })).toThrow(InvalidArgumentError);
-    expect(() => fromDockerAs('NodeSpec', { Availability: 'DRAIN' })).toThrow(/NodeSpec.Availability: invalid value "DRAIN"/);
+    expect(() => fromDockerAs('ServiceSpec', { Mode: { Replicated: { Replicas: 'x' } } })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => fromDockerAs('NodeSpec', { Availability: 'DRAIN' })).toThrow(
+      /NodeSpec.Availability: invalid value "DRAIN"/,
+    );
   });
 
   it('names the JSON path of a value of the wrong type', () => {
     expect(() => fromDockerAs('ServiceSpec', { Mode: { Replicated: { Replicas: 'three' } } })).toThrow(
       'ServiceSpec.Mode.Replicated.Replicas: want a number, got "three"',
     );
-    expect(() => fromDockerAs('ServiceSpec', { Mode: { Replicated: { Replicas: -1 } } })).toThrow(/Replicas: want an integer/);
-    expect(() => fromDockerAs('SecretSpec', { Data: 'not base64!' })).toThrow('SecretSpec.Data: want base64 data, got "not base64!"');
-    expect(() => fromDockerAs('Task', { CreatedAt: 'yesterday' })).toThrow('Task.CreatedAt: want an RFC3339 time, got "yesterday"');
+    expect(() => fromDockerAs('ServiceSpec', { Mode: { Replicated: { Replicas: -1 } } })).toThrow(
+      /Replicas: want an integer/,
+    );
+    expect(() => fromDockerAs('SecretSpec', { Data: 'not base64!' })).toThrow(
+      'SecretSpec.Data: want base64 data, got "not base64!"',
+    );
+    expect(() => fromDockerAs('Task', { CreatedAt: 'yesterday' })).toThrow(
+      'Task.CreatedAt: want an RFC3339 time, got "yesterday"',
+    );
     expect(() => fromDockerAs('ServiceSpec', [])).toThrow('ServiceSpec: want an object, got []');
   });
 
   it('ignores unknown fields by default, as Docker does, and reports them when asked', () => {
     expect(fromDockerAs('NodeSpec', { Role: 'worker', Future: 1 }).role).toBe('NODE_ROLE_WORKER');
-    expect(() => fromDockerAs('NodeSpec', { Role: 'worker', Future: 1 }, { unknownFields: 'error' })).toThrow('NodeSpec.Future: unknown field');
+    expect(() => fromDockerAs('NodeSpec', { Role: 'worker', Future: 1 }, { unknownFields: 'error' })).toThrow(
+      'NodeSpec.Future: unknown field',
+    );
   });
 
   it('writes lists of lists (tmpfs options) as nested arrays', () => {
     const svc = fromDockerAs('Service', service);
-    expect(svc.spec?.taskTemplate?.containerSpec?.mounts[0]?.tmpfsOptions?.options).toEqual([{ values: ['noexec'] }, { values: ['uid', '1000'] }]);
+    expect(svc.spec?.taskTemplate?.containerSpec?.mounts[0]?.tmpfsOptions?.options).toEqual([
+      { values: ['noexec'] },
+      { values: ['uid', '1000'] },
+    ]);
   });
 });

@@ -13,7 +13,14 @@
 import type protobuf from 'protobufjs';
 import { InvalidArgumentError } from '../shared/errors.ts';
 import { messageType } from '../load.ts';
-import { enumDockerValues, enumFromDocker, enumToDocker, fieldsByJsonName, type FieldInfo, type FieldKind } from './fields.ts';
+import {
+  enumDockerValues,
+  enumFromDocker,
+  enumToDocker,
+  fieldsByJsonName,
+  type FieldInfo,
+  type FieldKind,
+} from './fields.ts';
 import { formatRfc3339, GO_ZERO_TIME, parseRfc3339, type TimestampValue } from './time.ts';
 
 /** A JSON value as the Docker API reads and writes it. */
@@ -29,7 +36,13 @@ export interface FromDockerOptions {
 }
 
 /** The proto-loader conversion options of proto/options.ts, for protobufjs' toObject. */
-const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, bytes: Buffer, defaults: true, oneofs: true };
+const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+};
 
 /**
  * Reads Docker JSON into the proto object of `typeName` (the shape proto-loader produces: defaults
@@ -57,14 +70,20 @@ export function protoRoundTrip<T>(typeName: string, value: object): T {
 
 // ---- Docker JSON → proto ----
 
-function readMessage(type: protobuf.Type, json: unknown, path: string, options: FromDockerOptions): Record<string, unknown> {
+function readMessage(
+  type: protobuf.Type,
+  json: unknown,
+  path: string,
+  options: FromDockerOptions,
+): Record<string, unknown> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(path, 'an object', json);
   const fields = fieldsByJsonName(type);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(json)) {
     const field = fields.get(key);
     if (!field) {
-      if (options.unknownFields === 'error') throw new InvalidArgumentError(`${path}.${key}: unknown field`, `${path}.${key}`);
+      if (options.unknownFields === 'error')
+        throw new InvalidArgumentError(`${path}.${key}: unknown field`, `${path}.${key}`);
       continue;
     }
     if (value === null || value === undefined) continue;
@@ -78,7 +97,10 @@ function readField(field: FieldInfo, value: unknown, path: string, options: From
   if (field.map) {
     if (typeof value !== 'object' || Array.isArray(value)) throw bad(path, 'an object', value);
     return Object.fromEntries(
-      Object.entries(value as object).map(([k, v]) => [k, readValue(field.value, v, `${path}.${k}`, options)]),
+      Object.entries(value as object).map(([k, v]) => [
+        k,
+        readValue(field.value, v, `${path}.${k}`, options),
+      ]),
     );
   }
   if (field.repeated) {
@@ -93,7 +115,8 @@ function readValue(kind: FieldKind, value: unknown, path: string, options: FromD
     case 'scalar':
       return readScalar(kind.type, value, path);
     case 'bytes':
-      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw bad(path, 'base64 data', value);
+      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+        throw bad(path, 'base64 data', value);
       return Buffer.from(value, 'base64');
     case 'enum': {
       const name = typeof value === 'string' ? enumFromDocker(kind.type, value) : undefined;
@@ -108,7 +131,8 @@ function readValue(kind: FieldKind, value: unknown, path: string, options: FromD
     case 'timestamp':
       return readTimestamp(value, path);
     case 'stringList':
-      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw bad(path, 'a list of strings', value);
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+        throw bad(path, 'a list of strings', value);
       return { values: value };
     case 'message':
       return readMessage(kind.type, value, path, options);
@@ -165,7 +189,7 @@ function writeMessage(type: protobuf.Type, value: object): DockerObject {
 
 function writeField(field: FieldInfo, value: unknown): DockerJson | undefined {
   if (field.map) {
-    const entries = Object.entries((value ?? {}) as object);
+    const entries = Object.entries(value ?? {});
     if (entries.length === 0) return field.alwaysEmit ? {} : undefined;
     return Object.fromEntries(entries.map(([k, v]) => [k, writeValue(field.value, v, true) ?? null]));
   }

@@ -50,7 +50,11 @@ export interface DockerKinds {
 export type DockerKind = keyof DockerKinds;
 
 /** Reads Docker JSON of one kind; throws InvalidArgumentError naming the bad field. */
-export function fromDockerAs<K extends DockerKind>(kind: K, json: unknown, options?: FromDockerOptions): DockerKinds[K] {
+export function fromDockerAs<K extends DockerKind>(
+  kind: K,
+  json: unknown,
+  options?: FromDockerOptions,
+): DockerKinds[K] {
   return fromDocker<DockerKinds[K]>(kind, json, options);
 }
 

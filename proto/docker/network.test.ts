@@ -26,8 +26,15 @@ describe('network API shapes', () => {
 
   it('shows a swarm network as `docker network inspect` expects', () => {
     const spec = networkSpecFromCreateRequest(request);
-    const net = fromDockerAs('Network', { ID: 'wl2w8xdr8uhq0n5pphkk5u8bq', CreatedAt: '2026-11-22T10:03:00Z' });
-    const resource = networkResourceOf({ ...net, spec, driverState: { name: 'overlay', options: { 'com.docker.network.driver.overlay.vxlanid_list': '4097' } } });
+    const net = fromDockerAs('Network', {
+      ID: 'wl2w8xdr8uhq0n5pphkk5u8bq',
+      CreatedAt: '2026-11-22T10:03:00Z',
+    });
+    const resource = networkResourceOf({
+      ...net,
+      spec,
+      driverState: { name: 'overlay', options: { 'com.docker.network.driver.overlay.vxlanid_list': '4097' } },
+    });
     expect(toDockerAs('NetworkResource', resource)).toEqual({
       Name: 'mystack_back',
       Id: 'wl2w8xdr8uhq0n5pphkk5u8bq',
@@ -44,7 +51,9 @@ describe('network API shapes', () => {
   });
 
   it('defaults the driver to overlay and the IPAM driver to default', () => {
-    const spec = networkSpecFromCreateRequest(fromDockerAs('NetworkCreateRequest', { Name: 'n', IPAM: { Config: [] } }));
+    const spec = networkSpecFromCreateRequest(
+      fromDockerAs('NetworkCreateRequest', { Name: 'n', IPAM: { Config: [] } }),
+    );
     expect(spec.driverConfiguration?.name).toBe('overlay');
     expect(spec.ipamOptions?.driver?.name).toBe('default');
   });

@@ -47,7 +47,12 @@ export function networkResourceOf(net: Network__Output): NetworkResource__Output
     ipam: {
       driver: ipam?.driver?.name || 'default',
       options: { ...ipam?.driver?.options },
-      config: (ipam?.configs ?? []).map((c) => ({ subnet: c.subnet, ipRange: c.range, gateway: c.gateway, auxiliaryAddresses: {} })),
+      config: (ipam?.configs ?? []).map((c) => ({
+        subnet: c.subnet,
+        ipRange: c.range,
+        gateway: c.gateway,
+        auxiliaryAddresses: {},
+      })),
     },
     internal: spec?.internal ?? false,
     attachable: spec?.attachable ?? false,

@@ -9,7 +9,8 @@ export interface TimestampValue {
 
 export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 /** Parses an RFC3339 time; undefined when `s` is not one. */
 export function parseRfc3339(s: string): TimestampValue | undefined {

@@ -15,11 +15,21 @@ export function generate(outDir: string): void {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const require = createRequire(import.meta.url);
-  const bin = join(require.resolve('@grpc/proto-loader/package.json'), '..', 'build', 'bin', 'proto-loader-gen-types.js');
-  execFileSync(process.execPath, [bin, ...genTypesFlags, `--includeDirs=${protoRoot}`, `--outDir=${outDir}`, ...protoFiles()], {
-    cwd: protoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const bin = join(
+    require.resolve('@grpc/proto-loader/package.json'),
+    '..',
+    'build',
+    'bin',
+    'proto-loader-gen-types.js',
+  );
+  execFileSync(
+    process.execPath,
+    [bin, ...genTypesFlags, `--includeDirs=${protoRoot}`, `--outDir=${outDir}`, ...protoFiles()],
+    {
+      cwd: protoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   for (const file of listFiles(outDir)) writeFileSync(file, postProcess(readFileSync(file, 'utf8')));
 }
 
@@ -28,9 +38,7 @@ export function generate(outDir: string): void {
  * relative imports get their `.ts` extension, and absolute source paths in comments become relative.
  */
 function postProcess(source: string): string {
-  return source
-    .replace(/from '(\.{1,2}\/[^']+)'/g, "from '$1.ts'")
-    .replaceAll(`${protoRoot}/`, 'proto/');
+  return source.replace(/from '(\.{1,2}\/[^']+)'/g, "from '$1.ts'").replaceAll(`${protoRoot}/`, 'proto/');
 }
 
 function listFiles(dir: string): string[] {

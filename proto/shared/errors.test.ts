@@ -44,11 +44,15 @@ describe('error hierarchy', () => {
   it('treats foreign errors as internal, and transport timeouts as unavailable', () => {
     expect(httpStatusOf(new TypeError('x'))).toBe(500);
     expect(toGrpcError(new TypeError('boom'))).toEqual({ code: status.INTERNAL, details: 'boom' });
-    expect(fromGrpcError({ code: status.DEADLINE_EXCEEDED, details: 'deadline' })).toBeInstanceOf(UnavailableError);
+    expect(fromGrpcError({ code: status.DEADLINE_EXCEEDED, details: 'deadline' })).toBeInstanceOf(
+      UnavailableError,
+    );
     expect(fromGrpcError(new Error('odd'))).toBeInstanceOf(InternalError);
   });
 
   it('keeps the offending field on InvalidArgument', () => {
-    expect(new InvalidArgumentError('replicas must not be negative', 'Spec.Mode.Replicated.Replicas').field).toBe('Spec.Mode.Replicated.Replicas');
+    expect(
+      new InvalidArgumentError('replicas must not be negative', 'Spec.Mode.Replicated.Replicas').field,
+    ).toBe('Spec.Mode.Replicated.Replicas');
   });
 });

@@ -142,10 +142,12 @@ export function toGrpcError(err: unknown): GrpcErrorPayload {
 export function fromGrpcError(err: unknown): ShoalError {
   if (err instanceof ShoalError) return err;
   const e = err as { code?: unknown; details?: unknown; message?: unknown };
-  const details = typeof e.details === 'string' ? e.details : typeof e.message === 'string' ? e.message : String(err);
-  const code = typeof e.code === 'number' ? e.code : GrpcStatus.UNKNOWN;
-  const match = (Object.keys(CODES) as ErrorCode[]).find((c) => CODES[c].grpcCode === code);
+  const details =
+    typeof e.details === 'string' ? e.details : typeof e.message === 'string' ? e.message : String(err);
+  const code: number = typeof e.code === 'number' ? e.code : Number(GrpcStatus.UNKNOWN);
+  const match = (Object.keys(CODES) as ErrorCode[]).find((c) => Number(CODES[c].grpcCode) === code);
   if (match) return new CONSTRUCTORS[match](details);
-  if (code === GrpcStatus.DEADLINE_EXCEEDED || code === GrpcStatus.CANCELLED) return new UnavailableError(details);
+  if (code === Number(GrpcStatus.DEADLINE_EXCEEDED) || code === Number(GrpcStatus.CANCELLED))
+    return new UnavailableError(details);
   return new InternalError(details);
 }

@@ -24,6 +24,8 @@ describe('IDs', () => {
     expect(id).toBe('cqfcz35eqpiez44xushu0jvrl');
     expect(isId('CQFCZ35EQPIEZ44XUSHU0JVRL')).toBe(false);
     expect(() => parseId('node', 'short')).toThrow(InvalidArgumentError);
-    expect(() => parseId('service', 'short')).toThrow('invalid service ID "short": want 25 lowercase base-36 characters');
+    expect(() => parseId('service', 'short')).toThrow(
+      'invalid service ID "short": want 25 lowercase base-36 characters',
+    );
   });
 });

@@ -39,6 +39,10 @@ export function isId(s: string): boolean {
 
 /** Checks a full ID that came from outside (a request, the wire) and brands it; throws InvalidArgument. */
 export function parseId<K extends IdKind>(kind: K, s: string): Id<K> {
-  if (!isId(s)) throw new InvalidArgumentError(`invalid ${kind} ID ${JSON.stringify(s)}: want 25 lowercase base-36 characters`, 'ID');
+  if (!isId(s))
+    throw new InvalidArgumentError(
+      `invalid ${kind} ID ${JSON.stringify(s)}: want 25 lowercase base-36 characters`,
+      'ID',
+    );
   return s as Id<K>;
 }

@@ -10,7 +10,15 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('logging', () => {
@@ -22,12 +30,24 @@ describe('logging', () => {
 
   it('writes JSON lines with the name, base fields, component and ISO time', () => {
     const out = capture();
-    const log = createLogger({ name: 'shoald', level: 'info', base: { nodeId: 'n1' }, destination: out.stream });
+    const log = createLogger({
+      name: 'shoald',
+      level: 'info',
+      base: { nodeId: 'n1' },
+      destination: out.stream,
+    });
     log.child({ component: 'raft' }).info({ term: 3 }, 'became leader');
     log.debug('hidden');
     const [line, ...rest] = out.lines();
     expect(rest).toEqual([]);
-    expect(line).toMatchObject({ name: 'shoald', nodeId: 'n1', component: 'raft', term: 3, msg: 'became leader', level: 30 });
+    expect(line).toMatchObject({
+      name: 'shoald',
+      nodeId: 'n1',
+      component: 'raft',
+      term: 3,
+      msg: 'became leader',
+      level: 30,
+    });
     expect(String(line?.['time'])).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry point of `shoald`: runs the TypeScript source through tsx, so `npx shoald` works after `npm ci`
+// with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -34,6 +34,12 @@ export class Inflights {
     this.items.splice(0, n);
   }
 
+  /** Frees the oldest in-flight append (a heartbeat answered: the window must not stall on losses). */
+  freeFirstOne(): void {
+    const first = this.items.shift();
+    if (first) this.bytes -= first.bytes;
+  }
+
   full(): boolean {
     return this.items.length >= this.maxCount || (this.maxBytes > 0 && this.bytes >= this.maxBytes);
   }

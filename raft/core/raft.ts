@@ -81,6 +81,7 @@ export class Raft {
       );
     }
     this.log.commitTo(hardState.commit);
+    this.replayCommittedConfChanges();
     this.term = hardState.term;
     this.vote = hardState.vote;
     if (this.cfg.applied > 0) this.log.appliedTo(Math.min(this.cfg.applied, this.log.committed));
@@ -97,14 +98,8 @@ export class Raft {
   step(m: Message): void {
     if (m.to !== this.id) return;
     if (!this.stepTerm(m)) return;
-    switch (m.type) {
-      case 'vote':
-      case 'preVote':
-        this.handleVoteRequest(m);
-        return;
-      default:
-        this.stepFn(m);
-    }
+    if (m.type === 'vote' || m.type === 'preVote') this.handleVoteRequest(m);
+    else this.stepFn(m);
   }
 
   /** Proposes new entries. Throws ProposalDroppedError when it cannot be accepted now. */
@@ -193,6 +188,29 @@ export class Raft {
       }
     }
     return this.confState();
+  }
+
+  /**
+   * Committed membership changes the application has not applied yet take effect at once on start,
+   * so a node that restarts (or bootstraps) knows its configuration before it may campaign. The driver
+   * applies them again when it applies the entries; applyConfChange is idempotent.
+   */
+  private replayCommittedConfChanges(): void {
+    const lo = Math.max(this.log.applied + 1, this.log.firstIndex());
+    if (this.log.committed < lo) return;
+    for (const e of this.log.slice(lo, this.log.committed + 1, Infinity)) {
+      if (e.type !== 'confChange') continue;
+      const cc = decodeConfChange(e.data);
+      const existing = this.prs.get(cc.nodeId);
+      if (cc.type === 'addNode') {
+        if (existing) existing.isLearner = false;
+        else this.prs.set(cc.nodeId, this.newProgress(false));
+      } else if (cc.type === 'addLearner') {
+        if (!existing) this.prs.set(cc.nodeId, this.newProgress(true));
+      } else {
+        this.prs.delete(cc.nodeId);
+      }
+    }
   }
 
   confState(): ConfState {
@@ -624,6 +642,7 @@ export class Raft {
     if (!pr) return;
     pr.recentActive = true;
     pr.probeSent = false;
+    if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
     if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, true);
     if (m.context === null || !this.prs.isVoter(m.from)) return;
     const done = this.readOnly.ack(m.context, m.from, (acks) => this.hasQuorum(acks));
@@ -766,11 +785,11 @@ export class Raft {
   }
 
   private reply(m: Message, out: DistributiveOmit<Outgoing, 'to' | 'term'>): void {
-    this.send({ ...out, to: m.from, term: this.term } as Outgoing);
+    this.send({ ...out, to: m.from, term: this.term });
   }
 
   private send(m: Outgoing): void {
-    this.msgs.push({ ...m, from: this.id } as Message);
+    this.msgs.push({ ...m, from: this.id });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { CompactedError, SnapshotOutOfDateError, UnavailableError } from './errors.ts';
 import {
+  encodeConfChange,
   EMPTY_HARD_STATE,
   EMPTY_SNAPSHOT,
   entrySize,
@@ -30,6 +31,16 @@ export interface Storage {
   snapshot(): Snapshot;
 }
 
+/** The log entries that create a cluster's first configuration (see MemoryStorage.bootstrap). */
+export function bootstrapEntries(voters: ConfState['voters']): Entry[] {
+  return [...voters].sort().map((id, i) => ({
+    term: 1,
+    index: i + 1,
+    type: 'confChange' as const,
+    data: encodeConfChange({ type: 'addNode', nodeId: id }),
+  }));
+}
+
 /** Takes entries from the front while they fit in maxBytes (at least one). */
 export function limitSize(entries: Entry[], maxBytes: number): Entry[] {
   if (entries.length === 0) return entries;
@@ -51,13 +62,14 @@ export class MemoryStorage implements Storage {
   private snap: Snapshot = EMPTY_SNAPSHOT;
   private ents: Entry[] = [{ term: 0, index: 0, type: 'normal', data: new Uint8Array(0) }];
 
-  /** A storage whose first configuration has `voters` (a brand-new cluster). */
+  /**
+   * A storage for a member of a brand-new cluster of `voters`: the first configuration is written as
+   * committed addNode entries (indexes 1..n, term 1), so members that join later learn it from the log.
+   */
   static bootstrap(voters: ConfState['voters']): MemoryStorage {
     const s = new MemoryStorage();
-    s.snap = {
-      meta: { index: 0, term: 0, confState: { voters: [...voters], learners: [] } },
-      data: new Uint8Array(0),
-    };
+    s.append(bootstrapEntries(voters));
+    s.setHardState({ term: 1, vote: null, commit: voters.length });
     return s;
   }
 

@@ -115,6 +115,7 @@ export class TestCluster {
 
   /** Elects `id` by campaigning it and delivering everything. */
   elect(id: string): TestNode {
+    this.stabilize();
     this.node(id).raw.campaign();
     this.stabilize();
     const lead = this.leader();

@@ -40,6 +40,9 @@ export class SimNetwork<M> {
   dropped = 0;
   delivered = 0;
 
+  /** Called for every message the network loses (the transport's "unreachable" signal). */
+  onDrop: (from: string, to: string, message: M) => void = () => {};
+
   constructor(private readonly rng: Rng) {}
 
   /** Blocks messages from `from` to `to` (one way). */
@@ -81,6 +84,7 @@ export class SimNetwork<M> {
   send(now: number, from: string, to: string, message: M): void {
     if (this.isBlocked(from, to) || this.rng.chance(this.faults.lossRate)) {
       this.dropped++;
+      this.onDrop(from, to, message);
       return;
     }
     const copies = this.rng.chance(this.faults.duplicateRate) ? 2 : 1;
@@ -102,17 +106,24 @@ export class SimNetwork<M> {
     this.queue = later;
     ready.sort((a, b) => a.deliverAt - b.deliverAt || a.seq - b.seq);
     // A partition that began after sending still cuts the link on arrival.
-    const out = ready.filter((m) => !this.isBlocked(m.from, m.to));
-    this.dropped += ready.length - out.length;
+    const out: InFlight<M>[] = [];
+    for (const m of ready) {
+      if (!this.isBlocked(m.from, m.to)) out.push(m);
+      else {
+        this.dropped++;
+        this.onDrop(m.from, m.to, m.message);
+      }
+    }
     this.delivered += out.length;
     return out;
   }
 
   /** Drops everything in flight to or from `node` (it crashed). */
   dropFor(node: string): void {
-    const before = this.queue.length;
+    const lost = this.queue.filter((m) => m.to === node || m.from === node);
     this.queue = this.queue.filter((m) => m.to !== node && m.from !== node);
-    this.dropped += before - this.queue.length;
+    this.dropped += lost.length;
+    for (const m of lost) if (m.from !== node) this.onDrop(m.from, m.to, m.message);
   }
 
   get inFlight(): number {

@@ -3,7 +3,16 @@
  * choice drawn from one seed. `tick()` advances one step: deliver due messages, tick every node, run
  * clients and faults, handle every Ready, then check every invariant.
  */
-import { decodeConfChange, nodeId, MemoryStorage, ProposalDroppedError, RaftError, type Message, type NodeId, type ReadState } from '../core/index.ts';
+import {
+  decodeConfChange,
+  nodeId,
+  MemoryStorage,
+  ProposalDroppedError,
+  RaftError,
+  type Message,
+  type NodeId,
+  type ReadState,
+} from '../core/index.ts';
 import type { Entry } from '../core/index.ts';
 import { InvariantChecker } from './invariants.ts';
 import { dataHash, decodeCommand, encodeCommand, type KvState } from './kv.ts';
@@ -76,7 +85,8 @@ export class SimCluster implements SimNodeHooks {
     };
     this.clientRng = rng.fork('clients');
     const ids = Array.from({ length: voters }, (_, i) => nodeId(String(i + 1)));
-    for (const id of ids) this.nodes.set(id, new SimNode(id, MemoryStorage.bootstrap(ids), SIM_SETTINGS, rng.fork(`node-${id}`)));
+    for (const id of ids)
+      this.nodes.set(id, new SimNode(id, MemoryStorage.bootstrap(ids), SIM_SETTINGS, rng.fork(`node-${id}`)));
     this.nextNodeNumber = voters + 1;
   }
 
@@ -174,7 +184,9 @@ export class SimCluster implements SimNodeHooks {
    */
   private retireRemoved(node: SimNode, e: Entry): void {
     const cc = decodeConfChange(e.data);
-    this.note(`${node.id} applied ${cc.type} ${cc.nodeId} at ${e.index} t${e.term} → voters=[${node.confState.voters.join(',')}] learners=[${node.confState.learners.join(',')}]`);
+    this.note(
+      `${node.id} applied ${cc.type} ${cc.nodeId} at ${e.index} t${e.term} → voters=[${node.confState.voters.join(',')}] learners=[${node.confState.learners.join(',')}]`,
+    );
     if (cc.type !== 'removeNode' || node.raw.status().role !== 'leader') return;
     const victim = this.nodes.get(cc.nodeId);
     if (!victim || victim.removed) return;
@@ -208,7 +220,13 @@ export class SimCluster implements SimNodeHooks {
   }
 
   private startPut(client: number, node: SimNode, key: string, opId: string): void {
-    const op: HistoryOp = { clientId: client, input: { op: 'put', key, value: opId }, call: this.stamp(), output: { kind: 'unknown' }, return: Infinity };
+    const op: HistoryOp = {
+      clientId: client,
+      input: { op: 'put', key, value: opId },
+      call: this.stamp(),
+      output: { kind: 'unknown' },
+      return: Infinity,
+    };
     try {
       node.raw.propose(encodeCommand({ opId, key, value: opId }));
     } catch (err) {
@@ -222,7 +240,13 @@ export class SimCluster implements SimNodeHooks {
   }
 
   private startGet(client: number, node: SimNode, key: string, opId: string): void {
-    const op: HistoryOp = { clientId: client, input: { op: 'get', key }, call: this.stamp(), output: { kind: 'unknown' }, return: Infinity };
+    const op: HistoryOp = {
+      clientId: client,
+      input: { op: 'get', key },
+      call: this.stamp(),
+      output: { kind: 'unknown' },
+      return: Infinity,
+    };
     try {
       node.raw.readIndex(new TextEncoder().encode(opId));
     } catch (err) {
@@ -291,7 +315,8 @@ export class SimCluster implements SimNodeHooks {
     const before = n.durableHard;
     n.restart();
     const after = n.raw.status();
-    if (after.commit < before.commit) throw new Error(`node ${n.id} restarted with commit ${after.commit} < ${before.commit}`);
+    if (after.commit < before.commit)
+      throw new Error(`node ${n.id} restarted with commit ${after.commit} < ${before.commit}`);
     this.note(`restart ${n.id} term=${after.term} commit=${after.commit}`);
   }
 

@@ -63,7 +63,12 @@ export class FaultInjector {
     private readonly rng: Rng,
     readonly params: FaultParams,
   ) {
-    sim.network.faults = { lossRate: params.lossRate, duplicateRate: params.duplicateRate, minDelayTicks: 0, maxDelayTicks: params.maxDelayTicks };
+    sim.network.faults = {
+      lossRate: params.lossRate,
+      duplicateRate: params.duplicateRate,
+      minDelayTicks: 0,
+      maxDelayTicks: params.maxDelayTicks,
+    };
   }
 
   /** Called every safety-phase tick. */
@@ -104,7 +109,11 @@ export class FaultInjector {
     switch (fault) {
       case 'isolateLeader': {
         const lead = sim.leader();
-        if (lead) sim.network.partition([lead.id], ids.filter((i) => i !== lead.id));
+        if (lead)
+          sim.network.partition(
+            [lead.id],
+            ids.filter((i) => i !== lead.id),
+          );
         break;
       }
       case 'minorityMajority': {
@@ -128,7 +137,12 @@ export class FaultInjector {
       }
       case 'heal':
         sim.network.heal();
-        sim.network.faults = { lossRate: this.params.lossRate, duplicateRate: this.params.duplicateRate, minDelayTicks: 0, maxDelayTicks: this.params.maxDelayTicks };
+        sim.network.faults = {
+          lossRate: this.params.lossRate,
+          duplicateRate: this.params.duplicateRate,
+          minDelayTicks: 0,
+          maxDelayTicks: this.params.maxDelayTicks,
+        };
         break;
       case 'clog': {
         const n = rng.pick(ids);

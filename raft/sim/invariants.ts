@@ -38,16 +38,27 @@ export class InvariantChecker {
   /** 7 and 6: a node's durable hard state only moves forward, one vote per term. */
   persisted(node: SimNode, next: HardState): void {
     const prev = node.durableHard;
-    if (next.term < prev.term) throw new InvariantViolation('7 terms monotonic', `${node.id} term ${prev.term} → ${next.term}`);
+    if (next.term < prev.term)
+      throw new InvariantViolation('7 terms monotonic', `${node.id} term ${prev.term} → ${next.term}`);
     if (next.term === prev.term && prev.vote !== null && next.vote !== prev.vote) {
-      throw new InvariantViolation('7 one vote per term', `${node.id} voted ${prev.vote} then ${String(next.vote)} in term ${next.term}`);
+      throw new InvariantViolation(
+        '7 one vote per term',
+        `${node.id} voted ${prev.vote} then ${String(next.vote)} in term ${next.term}`,
+      );
     }
-    if (next.commit < prev.commit) throw new InvariantViolation('6 durable commit', `${node.id} commit ${prev.commit} → ${next.commit}`);
+    if (next.commit < prev.commit)
+      throw new InvariantViolation('6 durable commit', `${node.id} commit ${prev.commit} → ${next.commit}`);
   }
 
   /** 5: every node applies the same entry, and reaches the same state, at each index. */
   applied(node: SimNode, e: Entry, state: KvState): void {
-    const record = { term: e.term, commitTermBound: node.raw.status().term, hash: dataHash(e.data), state: state.hash(), by: node.id };
+    const record = {
+      term: e.term,
+      commitTermBound: node.raw.status().term,
+      hash: dataHash(e.data),
+      state: state.hash(),
+      by: node.id,
+    };
     const seen = this.appliedAt.get(e.index);
     if (!seen) {
       this.appliedAt.set(e.index, record);
@@ -66,7 +77,10 @@ export class InvariantChecker {
   restored(node: SimNode, index: number, state: KvState): void {
     const seen = this.appliedAt.get(index);
     if (seen && seen.state !== state.hash()) {
-      throw new InvariantViolation('8 snapshot state', `${node.id} restored ${state.hash()} at ${index}, ${seen.by} had ${seen.state}`);
+      throw new InvariantViolation(
+        '8 snapshot state',
+        `${node.id} restored ${state.hash()} at ${index}, ${seen.by} had ${seen.state}`,
+      );
     }
   }
 
@@ -92,11 +106,18 @@ export class InvariantChecker {
   private checkNode(n: SimNode, log: readonly Entry[]): void {
     const st = n.raw.status();
     if (!(n.appliedIndex <= st.commit && st.commit <= st.lastIndex)) {
-      throw new InvariantViolation('8 applied ≤ committed ≤ last', `${n.id} applied ${n.appliedIndex} commit ${st.commit} last ${st.lastIndex}`);
+      throw new InvariantViolation(
+        '8 applied ≤ committed ≤ last',
+        `${n.id} applied ${n.appliedIndex} commit ${st.commit} last ${st.lastIndex}`,
+      );
     }
     if (st.role === 'leader') {
       const pendingConf = log.filter((e) => e.index > n.appliedIndex && e.type === 'confChange').length;
-      if (pendingConf > 1) throw new InvariantViolation('9 one membership change at a time', `${n.id} has ${pendingConf} unapplied conf changes`);
+      if (pendingConf > 1)
+        throw new InvariantViolation(
+          '9 one membership change at a time',
+          `${n.id} has ${pendingConf} unapplied conf changes`,
+        );
     }
   }
 
@@ -111,18 +132,33 @@ export class InvariantChecker {
     if (prev?.term === term) {
       for (const [index, sig] of prev.entries) {
         const now = entries.get(index);
-        if (now !== undefined && now !== sig) throw new InvariantViolation('2 leader append-only', `${id} changed entry ${index} in term ${term}`);
+        if (now !== undefined && now !== sig)
+          throw new InvariantViolation(
+            '2 leader append-only',
+            `${id} changed entry ${index} in term ${term}`,
+          );
       }
       const prevLast = Math.max(0, ...prev.entries.keys());
       const last = Math.max(0, ...entries.keys());
-      if (last < prevLast) throw new InvariantViolation('2 leader append-only', `${id} log shrank from ${prevLast} to ${last} in term ${term}`);
+      if (last < prevLast)
+        throw new InvariantViolation(
+          '2 leader append-only',
+          `${id} log shrank from ${prevLast} to ${last} in term ${term}`,
+        );
     }
     this.leaderLogs.set(id, { term, entries });
     // 4. Leader completeness: every committed entry the leader still holds matches.
     for (const e of log) {
       const applied = this.appliedAt.get(e.index);
-      if (applied && applied.commitTermBound < term && (applied.term !== e.term || applied.hash !== dataHash(e.data))) {
-        throw new InvariantViolation('4 leader completeness', `leader ${id} (term ${term}) has t${e.term} at ${e.index}, committed t${applied.term}`);
+      if (
+        applied &&
+        applied.commitTermBound < term &&
+        (applied.term !== e.term || applied.hash !== dataHash(e.data))
+      ) {
+        throw new InvariantViolation(
+          '4 leader completeness',
+          `leader ${id} (term ${term}) has t${e.term} at ${e.index}, committed t${applied.term}`,
+        );
       }
     }
     // Entries committed in an earlier term than the leader's must all be in its log.
@@ -132,7 +168,10 @@ export class InvariantChecker {
         const rec = this.appliedAt.get(index);
         if (!rec) break;
         if (rec.commitTermBound < term) {
-          throw new InvariantViolation('4 leader completeness', `leader ${id} (term ${term}) ends at ${lastLog}, but ${index} was committed by term ${rec.commitTermBound}`);
+          throw new InvariantViolation(
+            '4 leader completeness',
+            `leader ${id} (term ${term}) ends at ${lastLog}, but ${index} was committed by term ${rec.commitTermBound}`,
+          );
         }
       }
     }
@@ -146,7 +185,11 @@ export class InvariantChecker {
   checkDurability(): void {
     for (const [index, hash] of this.acknowledged) {
       const applied = this.appliedAt.get(index);
-      if (!applied || applied.hash !== hash) throw new InvariantViolation('6 durability', `acknowledged entry ${index} is not committed as acknowledged`);
+      if (!applied || applied.hash !== hash)
+        throw new InvariantViolation(
+          '6 durability',
+          `acknowledged entry ${index} is not committed as acknowledged`,
+        );
     }
   }
 
@@ -173,7 +216,10 @@ export function checkLogMatching(aId: NodeId, a: readonly Entry[], bId: NodeId, 
     const x = a[i - aFirst] as Entry;
     const y = b[i - bFirst] as Entry;
     if (x.term !== y.term || dataHash(x.data) !== dataHash(y.data) || x.type !== y.type) {
-      throw new InvariantViolation('3 log matching', `${aId} and ${bId} agree at ${matchAt} but differ at ${i}`);
+      throw new InvariantViolation(
+        '3 log matching',
+        `${aId} and ${bId} agree at ${matchAt} but differ at ${i}`,
+      );
     }
   }
 }

@@ -42,7 +42,11 @@ export function runSeed(options: SeedOptions): SeedResult {
   const rng = new Rng(options.seed);
   const sim = new SimCluster(rng, options.nodes);
   const faults = new FaultInjector(sim, rng.fork('faults'), drawFaultParams(rng.fork('params')));
-  const base = { seed: options.seed, nodes: options.nodes, replay: replayCommand(options.seed, options.nodes) };
+  const base = {
+    seed: options.seed,
+    nodes: options.nodes,
+    replay: replayCommand(options.seed, options.nodes),
+  };
   try {
     for (let i = 0; i < (options.safetyTicks ?? DEFAULT_SAFETY_TICKS); i++) {
       faults.step();
@@ -52,7 +56,14 @@ export function runSeed(options: SeedOptions): SeedResult {
     awaitLiveness(sim, options.livenessTicks ?? DEFAULT_LIVENESS_TICKS);
     sim.checker.checkDurability();
     checkLinearizable(sim.history, options.linMaxSteps ?? 2_000_000);
-    return { ...base, ok: true, traceHash: sim.trace.hex(), ticks: sim.now, ops: sim.history.length, committed: sim.checker.appliedAt.size };
+    return {
+      ...base,
+      ok: true,
+      traceHash: sim.trace.hex(),
+      ticks: sim.now,
+      ops: sim.history.length,
+      committed: sim.checker.appliedAt.size,
+    };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const kind = err instanceof InvariantViolation ? '' : `${err instanceof Error ? err.name : 'error'}: `;
@@ -85,7 +96,9 @@ function awaitLiveness(sim: SimCluster, maxTicks: number): void {
       barrier = `barrier-${sim.now}`;
       proposedAt = sim.now;
       try {
-        lead.raw.propose(new TextEncoder().encode(JSON.stringify({ opId: barrier, key: '_barrier', value: barrier })));
+        lead.raw.propose(
+          new TextEncoder().encode(JSON.stringify({ opId: barrier, key: '_barrier', value: barrier })),
+        );
       } catch {
         barrier = undefined;
       }
@@ -96,7 +109,11 @@ function awaitLiveness(sim: SimCluster, maxTicks: number): void {
   throw new Error(`liveness: not converged ${maxTicks} ticks after healing`);
 }
 
-function converged(sim: SimCluster, lead: ReturnType<SimCluster['leader']> & object, barrier: string): boolean {
+function converged(
+  sim: SimCluster,
+  lead: ReturnType<SimCluster['leader']> & object,
+  barrier: string,
+): boolean {
   const st = lead.raw.status();
   if (st.commit !== st.lastIndex || lead.kv.get('_barrier') !== barrier) return false;
   const members = [...lead.confState.voters, ...lead.confState.learners];
@@ -112,6 +129,7 @@ function converged(sim: SimCluster, lead: ReturnType<SimCluster['leader']> & obj
 function checkLinearizable(history: readonly HistoryOp[], maxSteps: number): void {
   const result = checkOperations(kvModel, history, { maxSteps });
   if (result.result === 'ok') return;
-  if (result.result === 'timeout') throw new Error(`linearizability: checker timed out after ${result.steps} steps (counts as a failure)`);
+  if (result.result === 'timeout')
+    throw new Error(`linearizability: checker timed out after ${result.steps} steps (counts as a failure)`);
   throw new Error(`linearizability: history is not linearizable: ${result.witness ?? ''}`);
 }

@@ -54,7 +54,7 @@ export const SIM_SETTINGS: SimNodeSettings = Object.freeze({
 });
 
 const KEYS = ['a', 'b', 'c'];
-const OP_TIMEOUT_TICKS = 150;
+const OP_TIMEOUT_TICKS = 50;
 
 export class SimCluster implements SimNodeHooks {
   readonly nodes = new Map<NodeId, SimNode>();
@@ -71,10 +71,16 @@ export class SimCluster implements SimNodeHooks {
   readonly clientRng: Rng;
   readonly log: string[] = [];
 
+  /**
+   * A deliberate bug, to prove the checks catch it: 'staleReads' answers reads from the local state
+   * without ReadIndex (what a deposed leader that still believes it leads would serve).
+   */
+  bug: 'staleReads' | undefined;
+
   constructor(
     readonly rng: Rng,
     voters: number,
-    readonly clients = 3,
+    readonly clients = 5,
   ) {
     this.network = new SimNetwork(rng.fork('network'));
     this.network.onDrop = (from, to, m) => {
@@ -208,7 +214,7 @@ export class SimCluster implements SimNodeHooks {
 
   private runClients(): void {
     for (let c = 0; c < this.clients; c++) {
-      if (this.busyClients.has(c) || !this.clientRng.chance(0.25)) continue;
+      if (this.busyClients.has(c) || !this.clientRng.chance(0.3)) continue;
       const targets = this.list().filter((n) => n.alive && !n.removed);
       if (targets.length === 0) return;
       const node = this.clientRng.pick(targets);
@@ -247,6 +253,13 @@ export class SimCluster implements SimNodeHooks {
       output: { kind: 'unknown' },
       return: Infinity,
     };
+    if (this.bug === 'staleReads') {
+      const value = node.kv.get(key);
+      op.output = value === undefined ? { kind: 'ok' } : { kind: 'ok', value };
+      op.return = this.stamp();
+      this.history.push(op);
+      return;
+    }
     try {
       node.raw.readIndex(new TextEncoder().encode(opId));
     } catch (err) {

@@ -20,7 +20,7 @@ export function drawFaultParams(rng: Rng): FaultParams {
     lossRate: rng.pick([0, 0.01, 0.05, 0.1, 0.2, 0.3]),
     duplicateRate: rng.pick([0, 0.02, 0.1]),
     maxDelayTicks: rng.between(1, 4),
-    faultEveryTicks: rng.between(8, 30),
+    faultEveryTicks: rng.between(10, 60),
   };
 }
 

@@ -16,6 +16,8 @@ export interface SeedOptions {
   readonly livenessTicks?: number;
   /** Search budget of the linearizability checker; exceeding it fails the seed. */
   readonly linMaxSteps?: number;
+  /** Plant a known bug (tests of the checks themselves). */
+  readonly bug?: 'staleReads';
 }
 
 export interface SeedResult {
@@ -41,6 +43,7 @@ export function replayCommand(seed: number, nodes: number): string {
 export function runSeed(options: SeedOptions): SeedResult {
   const rng = new Rng(options.seed);
   const sim = new SimCluster(rng, options.nodes);
+  sim.bug = options.bug;
   const faults = new FaultInjector(sim, rng.fork('faults'), drawFaultParams(rng.fork('params')));
   const base = {
     seed: options.seed,

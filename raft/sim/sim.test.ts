@@ -38,6 +38,16 @@ describe('simulator', () => {
     expect(r.ops).toBeGreaterThan(20);
   });
 
+  it('catches a planted bug: reads served from local state are not linearizable', () => {
+    const failures = [];
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = runSeed({ seed, nodes: 3, bug: 'staleReads' });
+      if (!r.ok) failures.push(r.error ?? '');
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures[0]).toMatch(/linearizab/);
+  });
+
   it('prints a one-line replay command for a seed', () => {
     expect(runSeed({ seed: 9, nodes: 3 }).replay).toBe('npm run sim -- --seed 9 --nodes 3 --verbose');
   });

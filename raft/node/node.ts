@@ -1,0 +1,489 @@
+/**
+ * RaftNode: the async driver around the pure core. It alone owns time (a ticker), the disk (durable
+ * storage) and the network (the gRPC transport). Each Ready is handled in the order the core demands:
+ * persist in one synced write, then send, then apply, then advance.
+ *
+ * The API the manager's store uses: `propose(bytes)` resolves once the entry is committed and applied
+ * here (or rejects with NotLeaderError naming the leader, or RaftTimeoutError); `readBarrier()` for
+ * linearizable reads; membership changes with learners; `leaderChange` events; snapshots of the
+ * application's state through the StateMachine hooks.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../../proto/shared/log.ts';
+import { silentLogger } from '../../proto/shared/log.ts';
+import {
+  ConfChangePendingError,
+  decodeConfChange,
+  encodeConfChange,
+  nodeId,
+  ProposalDroppedError,
+  RawNode,
+  type ConfChange,
+  type Entry,
+  type Message,
+  type NodeId,
+  type Ready,
+  type Status,
+} from '../core/index.ts';
+import { RaftTransport } from '../transport/index.ts';
+import { fromWire, toWire } from './codec.ts';
+import { MembershipError, NotLeaderError, RaftStoppedError, RaftTimeoutError } from './errors.ts';
+import { openLog, type DurableLog, type EncryptionKey } from './log.ts';
+import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.ts';
+import type { Member, StateMachine } from './types.ts';
+
+export type { Member, StateMachine } from './types.ts';
+
+export interface RaftNodeOptions {
+  readonly id: string;
+  /** The address peers dial to reach this node's raft transport. */
+  readonly addr: string;
+  /** Where to bind the transport (defaults to `addr`). */
+  readonly listen?: string;
+  readonly dataDir: string;
+  readonly key: EncryptionKey;
+  readonly credentials: { readonly client: grpc.ChannelCredentials; readonly server: grpc.ServerCredentials };
+  readonly stateMachine: StateMachine;
+  /** Only for the first start of a brand-new cluster: its initial voters (including this node). */
+  readonly bootstrap?: readonly Member[];
+  /** Peers to reach before the log says who the members are (a joining node's leader). */
+  readonly peers?: readonly Member[];
+  readonly tickMs?: number;
+  readonly electionTicks?: number;
+  readonly heartbeatTicks?: number;
+  readonly snapshotEveryEntries?: number;
+  readonly keepEntries?: number;
+  readonly log?: Logger;
+}
+
+type NodeSettings = { [K in keyof typeof RAFT_NODE_DEFAULTS]: number };
+
+export const RAFT_NODE_DEFAULTS = Object.freeze({
+  tickMs: 100,
+  electionTicks: 10,
+  heartbeatTicks: 1,
+  snapshotEveryEntries: 10_000,
+  keepEntries: 500,
+  proposeTimeoutMs: 10_000,
+  readTimeoutMs: 5_000,
+});
+
+interface Waiter {
+  resolve: (index: number) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const PROPOSAL_ID_BYTES = 16;
+
+export interface RaftNodeEvents {
+  leaderChange: [leader: Member | null, term: number];
+  fatal: [err: Error];
+}
+
+export class RaftNode extends EventEmitter<RaftNodeEvents> {
+  private raw!: RawNode;
+  private readonly transport: RaftTransport;
+  private readonly members = new Map<string, string>();
+  private readonly proposals = new Map<string, Waiter>();
+  private readonly reads = new Map<string, Waiter & { index?: number }>();
+  private readonly salt = randomBytes(8);
+  private seq = 0n;
+  private ticker: NodeJS.Timeout | undefined;
+  private processing = false;
+  private again = false;
+  private stopped = false;
+  private appliedIndex = 0;
+  private confVoters: string[] = [];
+  private lastLeader: string | null = null;
+  private readonly log: Logger;
+  private readonly settings: NodeSettings;
+
+  private constructor(
+    private readonly o: RaftNodeOptions,
+    private readonly storage: DurableLog,
+  ) {
+    super();
+    this.log = (o.log ?? silentLogger()).child({ component: 'raft', raftId: o.id });
+    this.settings = { ...RAFT_NODE_DEFAULTS, ...pickDefined(o) };
+    this.transport = new RaftTransport({
+      selfId: o.id,
+      credentials: o.credentials,
+      log: this.log,
+      onMessages: (batch) => this.receive(batch.map((m) => fromWire(m))),
+      onSnapshot: (msg, data) => {
+        this.receive([fromWire(msg, data)]);
+        return Promise.resolve();
+      },
+      onUnreachable: (peer) => this.raw.reportUnreachable(nodeId(peer)),
+      onSnapshotStatus: (peer, status) => {
+        this.raw.reportSnapshot(nodeId(peer), status);
+        this.kick();
+      },
+    });
+  }
+
+  /** Opens (or bootstraps) the node's storage, starts the transport and the ticker. */
+  static async start(o: RaftNodeOptions): Promise<RaftNode> {
+    const storage = await openLog(o.dataDir, o.key, o.log);
+    const node = new RaftNode(o, storage);
+    try {
+      await node.init();
+    } catch (err) {
+      await storage.close();
+      throw err;
+    }
+    return node;
+  }
+
+  private async init(): Promise<void> {
+    const o = this.o;
+    if (this.storage.lastIndex() === 0 && o.bootstrap) await this.writeBootstrap(o.bootstrap);
+    const snap = this.storage.snapshot();
+    if (snap.meta.index > 0) this.restoreSnapshot(snap.data);
+    this.appliedIndex = snap.meta.index;
+    for (const p of o.peers ?? []) this.members.set(p.id, p.addr);
+    this.raw = new RawNode({
+      id: nodeId(o.id),
+      storage: this.storage.core,
+      random: Math.random,
+      electionTicks: this.settings.electionTicks,
+      heartbeatTicks: this.settings.heartbeatTicks,
+      applied: snap.meta.index,
+    });
+    await this.transport.listen(o.listen ?? o.addr);
+    this.transport.start();
+    this.syncPeers();
+    this.ticker = setInterval(() => {
+      this.raw.tick();
+      this.kick();
+    }, this.settings.tickMs);
+    this.ticker.unref();
+    this.kick();
+  }
+
+  private async writeBootstrap(members: readonly Member[]): Promise<void> {
+    const entries: Entry[] = [...members]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((m, i) => ({
+        term: 1,
+        index: i + 1,
+        type: 'confChange',
+        data: encodeConfChange({
+          type: 'addNode',
+          nodeId: nodeId(m.id),
+          context: new TextEncoder().encode(m.addr),
+        }),
+      }));
+    await this.storage.save({ entries, hardState: { term: 1, vote: null, commit: entries.length } });
+  }
+
+  // ---- public API ----
+
+  /** Proposes `data`; resolves with its log index once committed and applied on this node. */
+  propose(data: Uint8Array, timeoutMs = this.settings.proposeTimeoutMs): Promise<number> {
+    if (this.stopped) return Promise.reject(new RaftStoppedError());
+    if (this.raw.status().role !== 'leader') return Promise.reject(this.notLeader());
+    const id = this.nextId();
+    const key = id.toString('hex');
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.proposals.delete(key);
+        reject(new RaftTimeoutError('proposal', timeoutMs));
+      }, timeoutMs);
+      this.proposals.set(key, { resolve, reject, timer });
+      try {
+        this.raw.propose(Buffer.concat([id, data]));
+      } catch (err) {
+        clearTimeout(timer);
+        this.proposals.delete(key);
+        reject(err instanceof ProposalDroppedError ? this.notLeader(err.message) : err);
+        return;
+      }
+      this.kick();
+    });
+  }
+
+  /** Resolves once this node has applied everything committed before the call (a linearizable read point). */
+  readBarrier(timeoutMs = this.settings.readTimeoutMs): Promise<void> {
+    if (this.stopped) return Promise.reject(new RaftStoppedError());
+    const ctx = this.nextId();
+    const key = ctx.toString('hex');
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.reads.delete(key);
+        reject(new RaftTimeoutError('read barrier', timeoutMs));
+      }, timeoutMs);
+      this.reads.set(key, { resolve: () => resolve(), reject, timer });
+      try {
+        this.raw.readIndex(ctx);
+      } catch (err) {
+        clearTimeout(timer);
+        this.reads.delete(key);
+        reject(err instanceof ProposalDroppedError ? this.notLeader() : err);
+        return;
+      }
+      this.kick();
+    });
+  }
+
+  /** Adds a member as a learner (it catches up without voting) or directly as a voter. */
+  addMember(member: Member, asLearner = true): Promise<void> {
+    return this.changeMembership({
+      type: asLearner ? 'addLearner' : 'addNode',
+      nodeId: nodeId(member.id),
+      context: new TextEncoder().encode(member.addr),
+    });
+  }
+
+  /** Makes a learner a voter. */
+  promote(id: string): Promise<void> {
+    const addr = this.members.get(id) ?? '';
+    return this.changeMembership({
+      type: 'addNode',
+      nodeId: nodeId(id),
+      context: new TextEncoder().encode(addr),
+    });
+  }
+
+  removeMember(id: string): Promise<void> {
+    return this.changeMembership({ type: 'removeNode', nodeId: nodeId(id) });
+  }
+
+  private async changeMembership(cc: ConfChange): Promise<void> {
+    if (this.raw.status().role !== 'leader') throw this.notLeader();
+    const before = this.appliedIndex;
+    try {
+      this.raw.proposeConfChange(cc);
+    } catch (err) {
+      if (err instanceof ConfChangePendingError) throw new MembershipError(err.message);
+      if (err instanceof ProposalDroppedError) throw this.notLeader();
+      throw err;
+    }
+    this.kick();
+    const deadline = Date.now() + this.settings.proposeTimeoutMs;
+    const lastIndex = this.raw.status().lastIndex;
+    while (this.appliedIndex < lastIndex && this.appliedIndex >= before) {
+      if (Date.now() > deadline)
+        throw new RaftTimeoutError('membership change', this.settings.proposeTimeoutMs);
+      if (this.stopped) throw new RaftStoppedError();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  transferLeadership(to: string): void {
+    this.raw.transferLeadership(nodeId(to));
+    this.kick();
+  }
+
+  isLeader(): boolean {
+    return this.raw.status().role === 'leader';
+  }
+
+  leader(): Member | null {
+    const lead = this.raw.status().lead;
+    if (lead === null) return null;
+    return { id: lead, addr: lead === this.o.id ? this.o.addr : (this.members.get(lead) ?? '') };
+  }
+
+  status(): Status & { applied: number; members: Member[] } {
+    return {
+      ...this.raw.status(),
+      applied: this.appliedIndex,
+      members: [...this.members].map(([id, addr]) => ({ id, addr })),
+    };
+  }
+
+  /** Stops ticking, fails waiters, drains the transport and closes storage. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.ticker);
+    while (this.processing) await new Promise((r) => setTimeout(r, 5));
+    for (const w of [...this.proposals.values(), ...this.reads.values()]) {
+      clearTimeout(w.timer);
+      w.reject(new RaftStoppedError());
+    }
+    this.proposals.clear();
+    this.reads.clear();
+    await this.transport.stop();
+    await this.storage.close();
+  }
+
+  // ---- the loop ----
+
+  private receive(messages: Message[]): void {
+    if (this.stopped) return;
+    for (const m of messages) this.raw.step(m);
+    this.kick();
+  }
+
+  /** Schedules Ready handling; runs at most one loop at a time. */
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.processing) {
+      this.again = true;
+      return;
+    }
+    this.processing = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        while (!this.stopped && this.raw.hasReady()) await this.handleReady(this.raw.ready());
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    // 1. Persist: entries, hard state and snapshot in one synced batch.
+    if (rd.mustSync || rd.hardState) {
+      await this.storage.save({
+        ...(rd.hardState ? { hardState: rd.hardState } : {}),
+        entries: rd.entries,
+        ...(rd.snapshot ? { snapshot: rd.snapshot } : {}),
+      });
+    }
+    // 2. Send.
+    this.send(rd.messages);
+    // 3. Apply.
+    if (rd.snapshot && rd.snapshot.meta.index > this.appliedIndex) {
+      this.restoreSnapshot(rd.snapshot.data);
+      this.appliedIndex = rd.snapshot.meta.index;
+      this.syncPeers();
+    }
+    for (const e of rd.committedEntries) this.apply(e);
+    for (const rs of rd.readStates) {
+      const w = this.reads.get(Buffer.from(rs.requestCtx).toString('hex'));
+      if (w) w.index = rs.index;
+    }
+    this.settleReads();
+    if (rd.softState) this.noteLeader();
+    // 4. Advance, then compact if due.
+    this.raw.advance();
+    await this.maybeSnapshot();
+  }
+
+  private send(messages: readonly Message[]): void {
+    const plain = [];
+    for (const m of messages) {
+      if (m.type === 'snap') {
+        void this.transport.sendSnapshot(toWire(m), m.snapshot.data);
+      } else {
+        plain.push(toWire(m));
+      }
+    }
+    if (plain.length > 0) this.transport.send(plain);
+  }
+
+  private apply(e: Entry): void {
+    if (e.index <= this.appliedIndex) return;
+    if (e.type === 'confChange') {
+      const cc = decodeConfChange(e.data);
+      const cs = this.raw.applyConfChange(cc);
+      this.confVoters = [...cs.voters];
+      if (cc.type === 'removeNode') this.members.delete(cc.nodeId);
+      else if (cc.context && cc.context.byteLength > 0)
+        this.members.set(cc.nodeId, new TextDecoder().decode(cc.context));
+      this.syncPeers();
+    } else if (e.data.byteLength >= PROPOSAL_ID_BYTES) {
+      const key = Buffer.from(e.data.subarray(0, PROPOSAL_ID_BYTES)).toString('hex');
+      this.o.stateMachine.apply(e.data.subarray(PROPOSAL_ID_BYTES), e.index);
+      const w = this.proposals.get(key);
+      if (w) {
+        clearTimeout(w.timer);
+        this.proposals.delete(key);
+        w.resolve(e.index);
+      }
+    }
+    this.appliedIndex = e.index;
+  }
+
+  private settleReads(): void {
+    for (const [key, w] of this.reads) {
+      if (w.index === undefined || w.index > this.appliedIndex) continue;
+      clearTimeout(w.timer);
+      this.reads.delete(key);
+      w.resolve(w.index);
+    }
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    const snapIndex = this.storage.snapshot().meta.index;
+    if (this.appliedIndex - snapIndex < this.settings.snapshotEveryEntries) return;
+    const data = encodeSnapshotData(
+      [...this.members].map(([id, addr]) => ({ id, addr })),
+      this.o.stateMachine.snapshot(),
+    );
+    await this.storage.createSnapshot(this.appliedIndex, this.raw.confState(), data);
+    const compactTo = this.appliedIndex - this.settings.keepEntries;
+    if (compactTo > this.storage.firstIndex()) await this.storage.compact(compactTo);
+  }
+
+  private restoreSnapshot(data: Uint8Array): void {
+    const { members, app } = decodeSnapshotData(data);
+    for (const m of members) this.members.set(m.id, m.addr);
+    this.o.stateMachine.restore(app);
+  }
+
+  /** Keeps the transport's peer list equal to the known members (minus this node). */
+  private syncPeers(): void {
+    const want = new Map([...this.members].filter(([id]) => id !== this.o.id));
+    for (const id of this.transport.peerIds()) if (!want.has(id)) this.transport.removePeer(id);
+    const have = new Set(this.transport.peerIds());
+    for (const [id, addr] of want) {
+      if (addr === '') continue;
+      if (have.has(id)) this.transport.updatePeer(id, addr);
+      else this.transport.addPeer(id, addr);
+    }
+  }
+
+  private noteLeader(): void {
+    const st = this.raw.status();
+    if (st.lead === this.lastLeader) return;
+    this.lastLeader = st.lead;
+    this.log.info({ leader: st.lead, term: st.term }, 'leader changed');
+    this.emit('leaderChange', this.leader(), st.term);
+  }
+
+  private notLeader(_why?: string): NotLeaderError {
+    const lead = this.leader();
+    return new NotLeaderError(lead?.id ?? null, lead?.addr ?? null);
+  }
+
+  private nextId(): Buffer {
+    const id = Buffer.alloc(PROPOSAL_ID_BYTES);
+    this.salt.copy(id, 0);
+    id.writeBigUInt64BE(++this.seq, 8);
+    return id;
+  }
+
+  private fail(err: Error): void {
+    this.log.error({ err }, 'raft node failed; stopping');
+    this.emit('fatal', err);
+    void this.stop();
+  }
+
+  /** The current voters (for tests and status pages). */
+  voters(): NodeId[] {
+    return this.confVoters.map(nodeId);
+  }
+}
+
+function pickDefined(o: RaftNodeOptions): Partial<NodeSettings> {
+  const out: Partial<Record<keyof typeof RAFT_NODE_DEFAULTS, number>> = {};
+  for (const k of Object.keys(RAFT_NODE_DEFAULTS) as (keyof typeof RAFT_NODE_DEFAULTS)[]) {
+    const v = (o as unknown as Record<string, unknown>)[k];
+    if (typeof v === 'number') out[k] = v;
+  }
+  return out;
+}

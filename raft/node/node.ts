@@ -345,6 +345,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   private async handleReady(rd: Ready): Promise<void> {
+    // A leader's appends, heartbeats and snapshots may leave before its own write (dissertation
+    // §10.2.1): the leader counts itself toward a commit only once its entries are durable (the core
+    // does that in advance()). Everything else — votes, acknowledgements — waits for the disk.
+    const early = this.raw.status().role === 'leader' ? rd.messages.filter((m) => m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') : [];
+    if (early.length > 0) this.send(early);
     // 1. Persist: entries, hard state and snapshot in one synced batch.
     if (rd.mustSync || rd.hardState) {
       await this.storage.save({
@@ -353,8 +358,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         ...(rd.snapshot ? { snapshot: rd.snapshot } : {}),
       });
     }
-    // 2. Send.
-    this.send(rd.messages);
+    // 2. Send the rest.
+    this.send(early.length > 0 ? rd.messages.filter((m) => !early.includes(m)) : rd.messages);
     // 3. Apply.
     if (rd.snapshot && rd.snapshot.meta.index > this.appliedIndex) {
       this.restoreSnapshot(rd.snapshot.data);

@@ -45,12 +45,17 @@ export function createShoalBenchTarget(options: { tickMs?: number } = {}): Shoal
 
   function call(m: Member, method: string, path: string, body?: Uint8Array): Promise<HttpReply> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: m.httpPort, method, path, agent, timeout: PUT_DEADLINE_MS }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      });
+      const req = request(
+        { host: '127.0.0.1', port: m.httpPort, method, path, agent, timeout: PUT_DEADLINE_MS },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', reject);
       req.end(body);
@@ -60,7 +65,23 @@ export function createShoalBenchTarget(options: { tickMs?: number } = {}): Shoal
   function spawnMember(m: Member, list: readonly Member[]): Promise<void> {
     const proc = spawn(
       process.execPath,
-      ['--import', 'tsx', SERVE, '--id', m.id, '--raft', m.raft, '--http', `127.0.0.1:${m.httpPort}`, '--data', m.dir, '--members', list.map((x) => `${x.id}=${x.raft}`).join(','), '--tick-ms', String(options.tickMs ?? 100)],
+      [
+        '--import',
+        'tsx',
+        SERVE,
+        '--id',
+        m.id,
+        '--raft',
+        m.raft,
+        '--http',
+        `127.0.0.1:${m.httpPort}`,
+        '--data',
+        m.dir,
+        '--members',
+        list.map((x) => `${x.id}=${x.raft}`).join(','),
+        '--tick-ms',
+        String(options.tickMs ?? 100),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SHOAL_RAFT_KEY: key } },
     );
     m.proc = proc;
@@ -74,10 +95,14 @@ export function createShoalBenchTarget(options: { tickMs?: number } = {}): Shoal
     });
   }
 
-  async function status(m: Member): Promise<{ role: string; lead: string | null; commit: number; applied: number } | undefined> {
+  async function status(
+    m: Member,
+  ): Promise<{ role: string; lead: string | null; commit: number; applied: number } | undefined> {
     try {
       const r = await call(m, 'GET', '/status');
-      return r.status === 200 ? (JSON.parse(r.text) as { role: string; lead: string | null; commit: number; applied: number }) : undefined;
+      return r.status === 200
+        ? (JSON.parse(r.text) as { role: string; lead: string | null; commit: number; applied: number })
+        : undefined;
     } catch {
       return undefined;
     }

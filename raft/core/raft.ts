@@ -147,9 +147,22 @@ export class Raft {
     this.hup(false);
   }
 
+  /**
+   * The transport lost its connection to `id`. A leader stops pipelining to it. A follower whose leader
+   * it is forgets that leader (so it no longer defends the leader's lease against votes) and shortens
+   * its election timer to a random 1..ET/2 ticks: failover starts as soon as the connection breaks
+   * instead of after a full timeout. Safety never depends on timing; PreVote still protects a leader
+   * that is in fact alive, since the other followers keep their lease.
+   */
   reportUnreachable(id: NodeId): void {
     const pr = this.prs.get(id);
     if (this.role === 'leader' && pr?.state === 'replicate') pr.becomeProbe();
+    if (this.role === 'follower' && id === this.lead) {
+      this.lead = null;
+      const remaining =
+        1 + Math.floor(this.cfg.random() * Math.max(1, Math.floor(this.cfg.electionTicks / 2)));
+      this.electionElapsed = Math.max(this.electionElapsed, this.randomizedElectionTimeout - remaining);
+    }
   }
 
   reportSnapshot(id: NodeId, status: 'finish' | 'failure'): void {

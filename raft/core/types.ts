@@ -1,52 +1,26 @@
 /**
- * The plain data of the Raft core: ids, entries, persistent state, snapshots, membership changes and
- * the messages peers exchange. Everything here is serialisable as-is (the transport maps it to proto).
+ * The plain data of the Raft core: entries, persistent state, snapshots, membership changes and the
+ * messages peers exchange. Everything here is serialisable as-is (the transport maps it to proto).
  */
-import { InvalidArgumentError } from './errors.ts';
 
 declare const nodeIdBrand: unique symbol;
-declare const termBrand: unique symbol;
-declare const logIndexBrand: unique symbol;
 
-/** A raft member's identity (a manager's raft ID, e.g. "1"). Mint with {@link nodeId}. */
+/** A raft member's identity (a manager's raft ID). Mint with {@link nodeId}. */
 export type NodeId = string & { readonly [nodeIdBrand]: true };
 
-/** A term (§5.1): a non-negative integer; 0 means "before any election". Mint with {@link term}. */
-export type Term = number & { readonly [termBrand]: true };
-
-/** A position in the log, from 1; 0 means "none" (or the empty log's start). Mint with {@link logIndex}. */
-export type LogIndex = number & { readonly [logIndexBrand]: true };
-
-/** Brands a non-empty string as a NodeId. Throws InvalidArgumentError on the empty string. */
+/** Brands a non-empty string as a NodeId. */
 export function nodeId(s: string): NodeId {
-  if (typeof s !== 'string' || s === '') {
-    throw new InvalidArgumentError('nodeId', s, 'a non-empty string');
-  }
+  if (s === '') throw new Error('raft: empty node id');
   return s as NodeId;
 }
 
-/** Brands a non-negative safe integer as a Term. */
-export function term(n: number): Term {
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('term', n, 'an integer ≥ 0');
-  return n as Term;
-}
+/** A term (§5.1). Plain numbers: terms and indexes are compared and incremented everywhere. */
+export type Term = number;
+/** A position in the log, from 1; 0 means "none". */
+export type LogIndex = number;
 
-/** Brands a non-negative safe integer as a LogIndex. */
-export function logIndex(n: number): LogIndex {
-  if (!Number.isSafeInteger(n) || n < 0) {
-    throw new InvalidArgumentError('logIndex', n, 'an integer ≥ 0');
-  }
-  return n as LogIndex;
-}
-
-/** The zero term and index, pre-minted. */
-export const TERM_ZERO = term(0);
-export const INDEX_ZERO = logIndex(0);
-
-/** A normal entry carries application data (empty data: a leader's no-op); confChange carries a ConfChange. */
 export type EntryType = 'normal' | 'confChange';
 
-/** One log entry (§5.3). `data` is opaque to the core except for confChange entries. */
 export interface Entry {
   readonly term: Term;
   readonly index: LogIndex;
@@ -54,62 +28,43 @@ export interface Entry {
   readonly data: Uint8Array;
 }
 
-/** What a proposal carries before the leader stamps it with a term and index. */
-export interface ProposalEntry {
-  readonly type: EntryType;
-  readonly data: Uint8Array;
-}
-
-/**
- * What must be on disk before any message that depends on it leaves (Figure 2 "persistent state").
- * `commit` is persisted too so a restart does not re-learn it, but losing it is safe.
- */
+/** What must be on disk before any message that depends on it leaves (§5.1, Figure 2 "persistent state"). */
 export interface HardState {
   readonly term: Term;
   readonly vote: NodeId | null;
   readonly commit: LogIndex;
 }
 
-/** The hard state of a node that has never run. */
-export const EMPTY_HARD_STATE: HardState = Object.freeze({ term: TERM_ZERO, vote: null, commit: INDEX_ZERO });
+export const EMPTY_HARD_STATE: HardState = Object.freeze({ term: 0, vote: null, commit: 0 });
 
-/** Field-wise equality of hard states. */
 export function hardStateEqual(a: HardState, b: HardState): boolean {
   return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
 }
 
-/** A membership: voters count toward quorums; learners only receive the log. Disjoint, sorted. */
 export interface ConfState {
   readonly voters: readonly NodeId[];
   readonly learners: readonly NodeId[];
 }
 
-/** Where a snapshot sits in the log and the membership as of that point. */
 export interface SnapshotMeta {
   readonly index: LogIndex;
   readonly term: Term;
   readonly confState: ConfState;
 }
 
-/** The application state as of `meta.index` (§7); `data` is opaque to the core. */
 export interface Snapshot {
   readonly meta: SnapshotMeta;
   readonly data: Uint8Array;
 }
 
-/** The snapshot of an empty log (index 0): "no snapshot". */
 export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
-  meta: Object.freeze({
-    index: INDEX_ZERO,
-    term: TERM_ZERO,
-    confState: Object.freeze({ voters: [], learners: [] }),
-  }),
+  meta: Object.freeze({ index: 0, term: 0, confState: Object.freeze({ voters: [], learners: [] }) }),
   data: new Uint8Array(0),
 });
 
 /**
- * A single-server membership change (§6, the dissertation's §4.1 simplification): add a voter (or
- * promote an existing learner), add a learner, or remove a member. One may be in flight at a time.
+ * A single-server membership change (§6 of the dissertation's simplification): add a voter (or promote
+ * a learner), add a learner, or remove a member.
  */
 export interface ConfChange {
   readonly type: 'addNode' | 'addLearner' | 'removeNode';
@@ -119,61 +74,142 @@ export interface ConfChange {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const CONF_CHANGE_TYPES: ReadonlySet<string> = new Set(['addNode', 'addLearner', 'removeNode']);
 
-/** The data of a confChange entry: self-describing JSON, so any node can decode it. */
+/** The data of a confChange entry. */
 export function encodeConfChange(cc: ConfChange): Uint8Array {
   const context = cc.context ? Array.from(cc.context) : undefined;
   return encoder.encode(JSON.stringify({ type: cc.type, nodeId: cc.nodeId, context }));
 }
 
-/** Decodes a confChange entry's data. Throws InvalidArgumentError when it is not one. */
 export function decodeConfChange(data: Uint8Array): ConfChange {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(decoder.decode(data));
-  } catch {
-    throw new InvalidArgumentError('confChange', data.byteLength, 'JSON-encoded ConfChange data');
-  }
-  const r = raw as { type?: unknown; nodeId?: unknown; context?: unknown };
-  if (typeof r.type !== 'string' || !CONF_CHANGE_TYPES.has(r.type) || typeof r.nodeId !== 'string') {
-    throw new InvalidArgumentError('confChange', JSON.stringify(raw), '{type, nodeId}');
-  }
-  const base = { type: r.type as ConfChange['type'], nodeId: nodeId(r.nodeId) };
-  return Array.isArray(r.context) ? { ...base, context: Uint8Array.from(r.context as number[]) } : base;
+  const raw = JSON.parse(decoder.decode(data)) as {
+    type: ConfChange['type'];
+    nodeId: string;
+    context?: number[];
+  };
+  const base = { type: raw.type, nodeId: nodeId(raw.nodeId) };
+  return raw.context ? { ...base, context: Uint8Array.from(raw.context) } : base;
 }
 
-/** A node's role: etcd's StateFollower, StatePreCandidate, StateCandidate, StateLeader. */
 export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
 
-/** Volatile state worth telling the driver about when it changes; never persisted. */
+/** Volatile state worth telling the driver about when it changes. */
 export interface SoftState {
   readonly lead: NodeId | null;
   readonly role: Role;
 }
 
-/**
- * A linearizable read's answer (§8): once this node has applied up to `index`, reading its state
- * machine answers the request whose context is `requestCtx`.
- */
+/** A linearizable read's answer: reading the state machine at or after `index` is linearizable. */
 export interface ReadState {
   readonly index: LogIndex;
   readonly requestCtx: Uint8Array;
 }
 
-/** Bytes an entry counts for in flow control: its payload, as in etcd. */
-export function entrySize(e: { readonly data: Uint8Array }): number {
+interface Envelope {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: Term;
+}
+
+/** AppendEntries (§5.3): entries after (index, logTerm), and the leader's commit. */
+export interface AppendMessage extends Envelope {
+  readonly type: 'app';
+  readonly index: LogIndex;
+  readonly logTerm: Term;
+  readonly entries: readonly Entry[];
+  readonly commit: LogIndex;
+}
+
+/** AppendEntries reply. On reject, `rejectHint`/`logTerm` point at where the follower's log may match. */
+export interface AppendResponse extends Envelope {
+  readonly type: 'appResp';
+  readonly index: LogIndex;
+  readonly reject: boolean;
+  readonly rejectHint: LogIndex;
+  readonly logTerm: Term;
+}
+
+/** RequestVote (§5.2) or its PreVote twin. `transfer` bypasses leases during leadership transfer. */
+export interface VoteMessage extends Envelope {
+  readonly type: 'vote' | 'preVote';
+  readonly index: LogIndex;
+  readonly logTerm: Term;
+  readonly transfer: boolean;
+}
+
+export interface VoteResponse extends Envelope {
+  readonly type: 'voteResp' | 'preVoteResp';
+  readonly reject: boolean;
+}
+
+/** Heartbeat: commit is min(follower's match, leader's commit); context carries ReadIndex rounds. */
+export interface HeartbeatMessage extends Envelope {
+  readonly type: 'heartbeat';
+  readonly commit: LogIndex;
+  readonly context: Uint8Array | null;
+}
+
+export interface HeartbeatResponse extends Envelope {
+  readonly type: 'heartbeatResp';
+  readonly context: Uint8Array | null;
+}
+
+/** InstallSnapshot (§7). The transport streams `snapshot.data` separately in chunks. */
+export interface SnapshotMessage extends Envelope {
+  readonly type: 'snap';
+  readonly snapshot: Snapshot;
+}
+
+/** Tells the transfer target to campaign at once (leadership transfer, dissertation §3.10). */
+export interface TimeoutNowMessage extends Envelope {
+  readonly type: 'timeoutNow';
+}
+
+/** A proposal forwarded by a follower to the leader. */
+export interface ProposalMessage extends Envelope {
+  readonly type: 'prop';
+  readonly entries: readonly Entry[];
+}
+
+/** A ReadIndex request forwarded by a follower to the leader (§8). */
+export interface ReadIndexMessage extends Envelope {
+  readonly type: 'readIndex';
+  readonly context: Uint8Array;
+}
+
+export interface ReadIndexResponse extends Envelope {
+  readonly type: 'readIndexResp';
+  readonly index: LogIndex;
+  readonly context: Uint8Array;
+}
+
+/** A leadership-transfer request forwarded by a follower to the leader. */
+export interface TransferLeaderMessage extends Envelope {
+  readonly type: 'transferLeader';
+  readonly target: NodeId;
+}
+
+export type Message =
+  | AppendMessage
+  | AppendResponse
+  | VoteMessage
+  | VoteResponse
+  | HeartbeatMessage
+  | HeartbeatResponse
+  | SnapshotMessage
+  | TimeoutNowMessage
+  | ProposalMessage
+  | ReadIndexMessage
+  | ReadIndexResponse
+  | TransferLeaderMessage;
+
+export type MessageType = Message['type'];
+
+/** Bytes an entry counts for in flow control (its payload). */
+export function entrySize(e: Entry): number {
   return e.data.byteLength;
 }
 
-/** Total payload bytes of some entries. */
-export function entriesSize(entries: readonly { readonly data: Uint8Array }[]): number {
-  let n = 0;
-  for (const e of entries) n += e.data.byteLength;
-  return n;
-}
-
-/** Byte-wise equality. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;

@@ -12,7 +12,12 @@ import {
   type Snapshot,
   type Storage,
 } from '../core/index.ts';
-import { DurableStorage, LogCompactedError, LogUnavailableError, type EncryptionKey } from '../storage/index.ts';
+import {
+  DurableStorage,
+  LogCompactedError,
+  LogUnavailableError,
+  type EncryptionKey,
+} from '../storage/index.ts';
 
 export type { EncryptionKey } from '../storage/index.ts';
 

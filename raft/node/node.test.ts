@@ -47,7 +47,10 @@ describe('RaftNode on loopback with LevelDB and gRPC', () => {
   const dirs: string[] = [];
   const nodes: RaftNode[] = [];
   const key = { id: 'test', key: randomBytes(32) };
-  const creds = { client: grpc.credentials.createInsecure(), server: grpc.ServerCredentials.createInsecure() };
+  const creds = {
+    client: grpc.credentials.createInsecure(),
+    server: grpc.ServerCredentials.createInsecure(),
+  };
 
   afterEach(async () => {
     await Promise.all(nodes.splice(0).map((n) => n.stop().catch(() => undefined)));
@@ -60,17 +63,38 @@ describe('RaftNode on loopback with LevelDB and gRPC', () => {
     sm: StateMachine,
     extra: { bootstrap?: Member[]; peers?: Member[]; snapshotEveryEntries?: number; keepEntries?: number },
   ): Promise<RaftNode> {
-    const n = await RaftNode.start({ id: member.id, addr: member.addr, dataDir: dir, key, credentials: creds, stateMachine: sm, tickMs: 20, ...extra });
+    const n = await RaftNode.start({
+      id: member.id,
+      addr: member.addr,
+      dataDir: dir,
+      key,
+      credentials: creds,
+      stateMachine: sm,
+      tickMs: 20,
+      ...extra,
+    });
     nodes.push(n);
     return n;
   }
 
-  async function cluster(size: number, snapshots: { snapshotEveryEntries?: number; keepEntries?: number } = {}): Promise<{ members: Member[]; machines: KvMachine[]; dirs: string[]; nodes: RaftNode[] }> {
-    const members = await Promise.all(Array.from({ length: size }, async (_, i) => ({ id: String(i + 1), addr: `127.0.0.1:${await freePort()}` })));
+  async function cluster(
+    size: number,
+    snapshots: { snapshotEveryEntries?: number; keepEntries?: number } = {},
+  ): Promise<{ members: Member[]; machines: KvMachine[]; dirs: string[]; nodes: RaftNode[] }> {
+    const members = await Promise.all(
+      Array.from({ length: size }, async (_, i) => ({
+        id: String(i + 1),
+        addr: `127.0.0.1:${await freePort()}`,
+      })),
+    );
     const machines = members.map(() => new KvMachine());
     const ds = members.map(() => mkdtempSync(join(tmpdir(), 'shoal-raftnode-')));
     dirs.push(...ds);
-    const ns = await Promise.all(members.map((m, i) => start(m, ds[i] as string, machines[i] as KvMachine, { bootstrap: members, ...snapshots })));
+    const ns = await Promise.all(
+      members.map((m, i) =>
+        start(m, ds[i] as string, machines[i] as KvMachine, { bootstrap: members, ...snapshots }),
+      ),
+    );
     await eventually(() => ns.some((n) => n.isLeader()), 'a leader');
     return { members, machines, dirs: ds, nodes: ns };
   }
@@ -124,8 +148,16 @@ describe('RaftNode on loopback with LevelDB and gRPC', () => {
     await leader.propose(put('while-down', 'x'));
     const fresh = new KvMachine();
     const back = await start(c.members[i] as Member, c.dirs[i] as string, fresh, {});
-    await eventually(() => fresh.map.get('durable') === 'yes' && fresh.map.get('while-down') === 'x', 'catch-up after restart');
-    expect(back.status().members.map((m) => m.id).sort()).toEqual(['1', '2', '3']);
+    await eventually(
+      () => fresh.map.get('durable') === 'yes' && fresh.map.get('while-down') === 'x',
+      'catch-up after restart',
+    );
+    expect(
+      back
+        .status()
+        .members.map((m) => m.id)
+        .sort(),
+    ).toEqual(['1', '2', '3']);
   });
 
   it('adds a learner that catches up from a snapshot, then promotes it to voter', async () => {

@@ -348,7 +348,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     // A leader's appends, heartbeats and snapshots may leave before its own write (dissertation
     // §10.2.1): the leader counts itself toward a commit only once its entries are durable (the core
     // does that in advance()). Everything else — votes, acknowledgements — waits for the disk.
-    const early = this.raw.status().role === 'leader' ? rd.messages.filter((m) => m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') : [];
+    const early: readonly Message[] =
+      this.raw.status().role === 'leader'
+        ? rd.messages.filter((m) => m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap')
+        : [];
     if (early.length > 0) this.send(early);
     // 1. Persist: entries, hard state and snapshot in one synced batch.
     if (rd.mustSync || rd.hardState) {

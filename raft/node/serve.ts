@@ -67,7 +67,10 @@ class KvMachine implements StateMachine {
   }
 }
 
-const log = createLogger({ name: `raft-${id}`, level: process.env['SHOAL_LOG_LEVEL'] === undefined ? 'warn' : undefined as never });
+const log = createLogger({
+  name: `raft-${id}`,
+  level: process.env['SHOAL_LOG_LEVEL'] === undefined ? 'warn' : (undefined as never),
+});
 const node = await RaftNode.start({
   id,
   addr: raftAddr,
@@ -100,7 +103,18 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const url = new URL(req.url ?? '/', 'http://x');
   if (req.method === 'GET' && url.pathname === '/status') {
     const st = node.status();
-    reply(res, 200, JSON.stringify({ id: st.id, role: st.role, term: st.term, lead: st.lead, commit: st.commit, applied: st.applied }));
+    reply(
+      res,
+      200,
+      JSON.stringify({
+        id: st.id,
+        role: st.role,
+        term: st.term,
+        lead: st.lead,
+        commit: st.commit,
+        applied: st.applied,
+      }),
+    );
     return;
   }
   if (req.method === 'POST' && url.pathname === '/put') {
@@ -112,7 +126,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       const index = await node.propose(Buffer.concat([head, key, value]));
       reply(res, 200, String(index));
     } catch (err) {
-      if (err instanceof NotLeaderError) reply(res, err.leaderId === null ? 503 : 421, err.leaderId ?? 'no leader');
+      if (err instanceof NotLeaderError)
+        reply(res, err.leaderId === null ? 503 : 421, err.leaderId ?? 'no leader');
       else reply(res, 503, err instanceof Error ? err.message : String(err));
     }
     return;

@@ -83,11 +83,11 @@ export class SimCluster implements SimNodeHooks {
     readonly clients = 5,
   ) {
     this.network = new SimNetwork(rng.fork('network'));
-    this.network.onDrop = (from, to, m) => {
+    this.network.onDrop = (from, to, m, cut) => {
       const sender = this.nodes.get(from as NodeId);
       if (!sender?.alive) return;
       if (m.type === 'snap') sender.raw.reportSnapshot(to as NodeId, 'failure');
-      sender.raw.reportUnreachable(to as NodeId);
+      if (cut) sender.raw.reportUnreachable(to as NodeId);
     };
     this.clientRng = rng.fork('clients');
     const ids = Array.from({ length: voters }, (_, i) => nodeId(String(i + 1)));
@@ -148,6 +148,7 @@ export class SimCluster implements SimNodeHooks {
     const sender = this.nodes.get(from);
     if (!node?.alive) {
       if (m.type === 'snap') sender?.raw.reportSnapshot(to, 'failure');
+      if (sender?.alive) sender.raw.reportUnreachable(to);
       return;
     }
     if (node.paused) {
@@ -316,6 +317,9 @@ export class SimCluster implements SimNodeHooks {
 
   private onCrash(n: SimNode, reason: string): void {
     this.network.dropFor(n.id);
+    // Its peers' connections break at once (a killed process's sockets are reset).
+    for (const other of this.list())
+      if (other !== n && other.alive && !other.paused) other.raw.reportUnreachable(n.id);
     for (const p of [...this.pending.values()]) {
       if (p.node !== n.id) continue;
       this.pending.delete(p.opId);

@@ -40,8 +40,11 @@ export class SimNetwork<M> {
   dropped = 0;
   delivered = 0;
 
-  /** Called for every message the network loses (the transport's "unreachable" signal). */
-  onDrop: (from: string, to: string, message: M) => void = () => {};
+  /**
+   * Called for every message the network loses: `cut` is true when the link is down (a partition or a
+   * dead peer — what a transport reports as unreachable), false for a random loss.
+   */
+  onDrop: (from: string, to: string, message: M, cut: boolean) => void = () => {};
 
   constructor(private readonly rng: Rng) {}
 
@@ -82,9 +85,10 @@ export class SimNetwork<M> {
   }
 
   send(now: number, from: string, to: string, message: M): void {
-    if (this.isBlocked(from, to) || this.rng.chance(this.faults.lossRate)) {
+    const blocked = this.isBlocked(from, to);
+    if (blocked || this.rng.chance(this.faults.lossRate)) {
       this.dropped++;
-      this.onDrop(from, to, message);
+      this.onDrop(from, to, message, blocked);
       return;
     }
     const copies = this.rng.chance(this.faults.duplicateRate) ? 2 : 1;
@@ -111,7 +115,7 @@ export class SimNetwork<M> {
       if (!this.isBlocked(m.from, m.to)) out.push(m);
       else {
         this.dropped++;
-        this.onDrop(m.from, m.to, m.message);
+        this.onDrop(m.from, m.to, m.message, true);
       }
     }
     this.delivered += out.length;
@@ -123,7 +127,7 @@ export class SimNetwork<M> {
     const lost = this.queue.filter((m) => m.to === node || m.from === node);
     this.queue = this.queue.filter((m) => m.to !== node && m.from !== node);
     this.dropped += lost.length;
-    for (const m of lost) if (m.from !== node) this.onDrop(m.from, m.to, m.message);
+    for (const m of lost) if (m.from !== node) this.onDrop(m.from, m.to, m.message, true);
   }
 
   get inFlight(): number {

@@ -150,8 +150,8 @@ export class Raft {
   /**
    * The transport lost its connection to `id`. A leader stops pipelining to it. A follower whose leader
    * it is forgets that leader (so it no longer defends the leader's lease against votes) and shortens
-   * its election timer to a random 1..ET/2 ticks: failover starts as soon as the connection breaks
-   * instead of after a full timeout. Safety never depends on timing; PreVote still protects a leader
+   * its election timer to a few ticks, staggered by rank: failover starts as soon as the connection
+   * breaks instead of after a full timeout. Safety never depends on timing; PreVote still protects a leader
    * that is in fact alive, since the other followers keep their lease.
    */
   reportUnreachable(id: NodeId): void {
@@ -159,8 +159,14 @@ export class Raft {
     if (this.role === 'leader' && pr?.state === 'replicate') pr.becomeProbe();
     if (this.role === 'follower' && id === this.lead) {
       this.lead = null;
-      const remaining =
-        1 + Math.floor(this.cfg.random() * Math.max(1, Math.floor(this.cfg.electionTicks / 2)));
+      // Stagger by rank among the remaining voters so two followers that lose the same leader at the
+      // same moment do not split the vote: rank r campaigns after 1 + 3r (+0..1) ticks.
+      const others = this.prs
+        .voters()
+        .filter((v) => v !== id)
+        .sort();
+      const rank = Math.max(0, others.indexOf(this.id));
+      const remaining = 1 + 3 * rank + Math.floor(this.cfg.random() * 2);
       this.electionElapsed = Math.max(this.electionElapsed, this.randomizedElectionTimeout - remaining);
     }
   }

@@ -83,12 +83,16 @@ export function toWire(m: Message): RaftMessage {
       break;
     case 'heartbeat':
       base.commit = m.commit;
-      if (m.context !== null)
-        (Object.assign(extra, { hasContext: true }), (base.context = Buffer.from(m.context)));
+      if (m.context !== null) {
+        extra.hasContext = true;
+        base.context = Buffer.from(m.context);
+      }
       break;
     case 'heartbeatResp':
-      if (m.context !== null)
-        (Object.assign(extra, { hasContext: true }), (base.context = Buffer.from(m.context)));
+      if (m.context !== null) {
+        extra.hasContext = true;
+        base.context = Buffer.from(m.context);
+      }
       break;
     case 'snap':
       base.snapshot = {

@@ -199,7 +199,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       } catch (err) {
         clearTimeout(timer);
         this.proposals.delete(key);
-        reject(err instanceof ProposalDroppedError ? this.notLeader(err.message) : err);
+        reject(err instanceof ProposalDroppedError ? this.notLeader(err.message) : toError(err));
         return;
       }
       this.kick();
@@ -222,7 +222,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       } catch (err) {
         clearTimeout(timer);
         this.reads.delete(key);
-        reject(err instanceof ProposalDroppedError ? this.notLeader() : err);
+        reject(err instanceof ProposalDroppedError ? this.notLeader() : toError(err));
         return;
       }
       this.kick();
@@ -485,6 +485,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   voters(): NodeId[] {
     return this.confVoters.map(nodeId);
   }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function pickDefined(o: RaftNodeOptions): Partial<NodeSettings> {

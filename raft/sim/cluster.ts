@@ -18,7 +18,8 @@ import { InvariantChecker } from './invariants.ts';
 import { dataHash, decodeCommand, encodeCommand, type KvState } from './kv.ts';
 import { SimNetwork } from './network.ts';
 import { SimNode, type SimNodeHooks, type SimNodeSettings } from './node.ts';
-import { Rng, TraceHash } from './rng.ts';
+import type { Rng } from './rng.ts';
+import { TraceHash } from './rng.ts';
 
 export interface KvInput {
   readonly op: 'get' | 'put';

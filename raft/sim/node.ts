@@ -3,9 +3,9 @@
  * machine. `processReady` is the driver loop a real node runs, in the order Ready demands; the cluster
  * observes every step through `SimNodeHooks` to check invariants.
  */
+import type { MemoryStorage } from '../core/index.ts';
 import {
   decodeConfChange,
-  MemoryStorage,
   RawNode,
   type ConfState,
   type Entry,

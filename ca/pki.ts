@@ -65,7 +65,7 @@ function serial(): string {
 }
 
 export async function generateKeyPair(): Promise<KeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as KeyPair;
+  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
 }
 
 /** PKCS#8 PEM of a private key (what TLS and the key file take). */

@@ -5,7 +5,10 @@
  */
 import type { Model, Operation } from './types.ts';
 
-export function bruteForceLinearizable<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): boolean {
+export function bruteForceLinearizable<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+): boolean {
   const used = new Array<boolean>(ops.length).fill(false);
   const placed: Operation<I, O>[] = [];
   const extend = (state: S): boolean => {

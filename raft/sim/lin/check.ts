@@ -34,7 +34,11 @@ export function checkOperations<State, Input, Output>(
       case 'ok':
         break;
       case 'illegal':
-        return { result: 'illegal', steps, witness: illegalWitness(model, p, label, out.prefix, out.blocked) };
+        return {
+          result: 'illegal',
+          steps,
+          witness: illegalWitness(model, p, label, out.prefix, out.blocked),
+        };
       case 'timeout':
         return { result: 'timeout', steps, witness: timeoutWitness(label, maxSteps) };
     }

@@ -38,7 +38,10 @@ function byTime(a: Event, b: Event): number {
 }
 
 /** Throws unless `call` is finite and `return` is a number not before it. */
-export function validateInterval(op: { readonly call: number; readonly return: number }, index: number): void {
+export function validateInterval(
+  op: { readonly call: number; readonly return: number },
+  index: number,
+): void {
   if (!Number.isFinite(op.call)) throw new InvalidOperationError(index, 'call', op.call, 'is not finite');
   if (Number.isNaN(op.return)) throw new InvalidOperationError(index, 'return', op.return, 'is NaN');
   if (op.return < op.call) {

@@ -1,6 +1,13 @@
 // kvModel: per-operation semantics, per-key partitioning and operations with unknown outcomes.
 import { describe, expect, it } from 'vitest';
-import { checkOperations, InvalidOperationError, kvModel, type KvInput, type KvOperation, type KvOutput } from './index.ts';
+import {
+  checkOperations,
+  InvalidOperationError,
+  kvModel,
+  type KvInput,
+  type KvOperation,
+  type KvOutput,
+} from './index.ts';
 
 const ok = (value?: string): KvOutput => (value === undefined ? { kind: 'ok' } : { kind: 'ok', value });
 const FAIL: KvOutput = { kind: 'fail' };
@@ -15,8 +22,20 @@ const put = (key: string, value: string, out: KvOutput, call: number, ret: numbe
   op({ op: 'put', key, value }, out, call, ret);
 const append = (key: string, value: string, out: KvOutput, call: number, ret: number): KvOperation =>
   op({ op: 'append', key, value }, out, call, ret);
-const cas = (key: string, expected: string | undefined, value: string, out: KvOutput, call: number, ret: number) =>
-  op(expected === undefined ? { op: 'cas', key, value } : { op: 'cas', key, value, expected }, out, call, ret);
+const cas = (
+  key: string,
+  expected: string | undefined,
+  value: string,
+  out: KvOutput,
+  call: number,
+  ret: number,
+) =>
+  op(
+    expected === undefined ? { op: 'cas', key, value } : { op: 'cas', key, value, expected },
+    out,
+    call,
+    ret,
+  );
 
 const check = (h: KvOperation[]) => checkOperations(kvModel, h).result;
 
@@ -55,7 +74,9 @@ describe('kvModel semantics', () => {
   it('describes operations and states in witnesses', () => {
     const r = checkOperations(kvModel, [put('k', 'v', ok(), 0, 1), get('k', ok(), 2, 3)]);
     expect(r.witness).toContain('c0 put("k", "v") → ok [0, 1]');
-    expect(r.witness).toContain('in state "v" no order of the pending operations can place c0 get("k") → ∅ [2, 3]');
+    expect(r.witness).toContain(
+      'in state "v" no order of the pending operations can place c0 get("k") → ∅ [2, 3]',
+    );
     expect(kvModel.describe?.({ op: 'cas', key: 'k', value: 'n' }, UNKNOWN)).toBe('cas("k", ∅ ⇒ "n") → ?');
   });
 
@@ -88,7 +109,12 @@ describe('per-key partitioning', () => {
   });
 
   it('drops operations that neither change nor observe the state', () => {
-    const h = [get('a', UNKNOWN, 0, 1), get('a', FAIL, 0, 1), put('a', '1', FAIL, 0, 1), cas('a', 'x', 'y', FAIL, 0, 1)];
+    const h = [
+      get('a', UNKNOWN, 0, 1),
+      get('a', FAIL, 0, 1),
+      put('a', '1', FAIL, 0, 1),
+      cas('a', 'x', 'y', FAIL, 0, 1),
+    ];
     expect(kvModel.partition?.(h)).toEqual([[h[3]]]);
   });
 });
@@ -116,9 +142,17 @@ describe('operations with unknown outcome', () => {
   });
 
   it('applies an unknown cas only if its comparison would succeed', () => {
-    const h = [put('a', '0', ok(), 0, 1), cas('a', '9', '1', UNKNOWN, 2, Infinity), get('a', ok('1'), 10, 20)];
+    const h = [
+      put('a', '0', ok(), 0, 1),
+      cas('a', '9', '1', UNKNOWN, 2, Infinity),
+      get('a', ok('1'), 10, 20),
+    ];
     expect(check(h)).toBe('illegal');
-    const h2 = [put('a', '0', ok(), 0, 1), cas('a', '0', '1', UNKNOWN, 2, Infinity), get('a', ok('1'), 10, 20)];
+    const h2 = [
+      put('a', '0', ok(), 0, 1),
+      cas('a', '0', '1', UNKNOWN, 2, Infinity),
+      get('a', ok('1'), 10, 20),
+    ];
     expect(check(h2)).toBe('ok');
   });
 
@@ -132,5 +166,44 @@ describe('operations with unknown outcome', () => {
     ];
     expect(check(h)).toBe('ok');
     expect(check([...h.slice(0, 4), get('a', ok('xyz'), 30, 40)])).toBe('illegal');
+  });
+});
+
+describe('unknown writes nothing observed', () => {
+  it('are left out of the partition', () => {
+    const h = [
+      put('a', 'lost', UNKNOWN, 0, Infinity),
+      append('a', 'gone', UNKNOWN, 1, Infinity),
+      put('a', 'seen', UNKNOWN, 2, Infinity),
+      get('a', ok('seen'), 10, 20),
+    ];
+    expect(kvModel.partition?.(h)).toEqual([[h[2], h[3]]]);
+  });
+
+  it('are kept when seen inside a longer value or as a cas expectation', () => {
+    const h = [
+      append('a', 'x', UNKNOWN, 0, Infinity),
+      put('a', 'y', UNKNOWN, 0, Infinity),
+      get('a', ok('yx'), 5, 6),
+    ];
+    expect(kvModel.partition?.(h)[0]).toHaveLength(3);
+    const c = [put('a', 'v', UNKNOWN, 0, Infinity), cas('a', 'v', 'w', ok(), 5, 6)];
+    expect(kvModel.partition?.(c)[0]).toHaveLength(2);
+    expect(check(c)).toBe('ok');
+  });
+
+  it('are kept when a failed cas could have been decided by them', () => {
+    // Only the lost put explains why cas(a ⇒ b) failed.
+    const h = [
+      put('k', 'a', ok(), 0, 1),
+      put('k', 'v', UNKNOWN, 2, Infinity),
+      cas('k', 'a', 'b', FAIL, 10, 11),
+    ];
+    expect(kvModel.partition?.(h)[0]).toHaveLength(3);
+    expect(check(h)).toBe('ok');
+  });
+
+  it('drop a key whose every operation was left out', () => {
+    expect(kvModel.partition?.([put('a', 'x', UNKNOWN, 0, Infinity), get('b', FAIL, 0, 1)])).toEqual([]);
   });
 });

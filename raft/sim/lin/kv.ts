@@ -2,7 +2,7 @@
  * `kvModel`: the simulator's key-value store as a sequential specification, partitioned per key (each
  * key is an independent register, so by locality each is checked alone).
  */
-import { InvalidOperationError } from './errors.ts';
+import { partitionKv } from './kv-partition.ts';
 import type { Model, Operation, StepResult } from './types.ts';
 
 export type KvOp = 'get' | 'put' | 'append' | 'cas';
@@ -25,12 +25,10 @@ export interface KvInput {
  *   operation definitely had no effect. A request refused before it could reach the state machine
  *   (e.g. "not leader") should be left out of the history, or recorded as `fail` except for `cas`.
  * - `unknown`: the client gave up; the operation may or may not have taken effect, at any time after its
- *   call. `partition` sets its `return` to `Infinity`, whatever the caller recorded.
+ *   call. `partition` sets its `return` to `Infinity`, whatever the caller recorded (see kv-partition.ts).
  */
 export type KvOutput =
-  | { readonly kind: 'ok'; readonly value?: string }
-  | { readonly kind: 'fail' }
-  | { readonly kind: 'unknown' };
+  { readonly kind: 'ok'; readonly value?: string } | { readonly kind: 'fail' } | { readonly kind: 'unknown' };
 
 /** The value of one key; `undefined` when absent. */
 export type KvValue = string | undefined;
@@ -66,40 +64,19 @@ function step(state: KvValue, input: KvInput, output: KvOutput): StepResult<KvVa
   }
 }
 
-const OPS: ReadonlySet<string> = new Set<KvOp>(['get', 'put', 'append', 'cas']);
-
-function validate(o: KvOperation, index: number): void {
-  if (!OPS.has(o.input.op)) throw new InvalidOperationError(index, 'input.op', o.input.op, 'is not a KV op');
-  if (typeof o.input.key !== 'string') {
-    throw new InvalidOperationError(index, 'input.key', o.input.key, 'is not a string');
-  }
-  if (o.input.op !== 'get' && typeof o.input.value !== 'string') {
-    throw new InvalidOperationError(index, 'input.value', o.input.value, `is required for ${o.input.op}`);
-  }
-}
-
-/** Whether an operation neither changes the state nor observes it, so leaving it out changes nothing. */
-function isInert(o: KvOperation): boolean {
-  if (o.input.op === 'get') return o.output.kind !== 'ok';
-  return o.output.kind === 'fail' && o.input.op !== 'cas';
-}
-
 /**
- * One partition per key, in order of first appearance. Inert operations are dropped; an `unknown`
- * outcome gets `return: Infinity`, because a request the client gave up on can still take effect later
- * — bounding it by the time the client stopped waiting would wrongly forbid that.
+ * Reads, failed compare-and-sets and failed writes never change the state. An `unknown` outcome is never
+ * read-only: a timed-out write may have taken effect.
  */
-function partition(history: readonly KvOperation[]): KvOperation[][] {
-  const byKey = new Map<string, KvOperation[]>();
-  history.forEach((o, i) => {
-    validate(o, i);
-    if (isInert(o)) return;
-    const op = o.output.kind === 'unknown' && o.return !== Infinity ? { ...o, return: Infinity } : o;
-    const list = byKey.get(o.input.key);
-    if (list === undefined) byKey.set(o.input.key, [op]);
-    else list.push(op);
-  });
-  return [...byKey.values()];
+function readOnly(input: KvInput, output: KvOutput): boolean {
+  switch (output.kind) {
+    case 'ok':
+      return input.op === 'get';
+    case 'fail':
+      return true;
+    case 'unknown':
+      return input.op === 'get';
+  }
 }
 
 function show(v: KvValue): string {
@@ -139,7 +116,8 @@ export const kvModel: Model<KvValue, KvInput, KvOutput> = Object.freeze({
   step,
   equal: (a: KvValue, b: KvValue) => a === b,
   hash: show,
-  partition,
+  partition: partitionKv,
+  readOnly,
   describe,
   describeState: show,
 });

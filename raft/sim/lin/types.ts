@@ -46,6 +46,13 @@ export interface Model<State, Input, Output> {
    * sound only if the model is the product of independent per-partition objects.
    */
   partition?(history: readonly Operation<Input, Output>[]): Operation<Input, Output>[][];
+  /**
+   * An optional hint that speeds up the search: true only if, in every state where `step` accepts this
+   * input and output, it leaves the state unchanged (a read, a failed compare-and-set). Such an
+   * operation is linearized as soon as it can be, without trying later positions. Claiming it for an
+   * operation that can change the state makes the checker unsound.
+   */
+  readOnly?(input: Input, output: Output): boolean;
   /** A short human-readable form of one operation, for witnesses. */
   describe?(input: Input, output: Output): string;
   /** A short human-readable form of a state, for witnesses; `hash` is used when absent. */

@@ -18,7 +18,11 @@ export function describeOperation<I, O>(
 }
 
 /** The state after applying `prefix` (which the search found linearizable) from `init()`. */
-function stateAfter<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], prefix: readonly number[]): S {
+function stateAfter<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+  prefix: readonly number[],
+): S {
   let state = model.init();
   for (const i of prefix) {
     const op = ops[i];

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -231,5 +234,35 @@ describe('keys', () => {
     await expect(
       DurableStorage.open(dir, { key: { id: '', key: new Uint8Array(32) } }),
     ).rejects.toBeInstanceOf(StorageOptionError);
+  });
+});
+
+describe('rekey (data key rotation)', () => {
+  it('re-encrypts every record so that only the new key opens the log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shoal-rekey-'));
+    try {
+      const oldKey = { id: 'dek-1', key: randomBytes(32) };
+      const newKey = { id: 'dek-2', key: randomBytes(32) };
+      const s = await DurableStorage.open(dir, { key: oldKey });
+      const entries = [1, 2, 3].map((i) => ({
+        term: 1,
+        index: i,
+        type: 'normal' as const,
+        data: Buffer.from(`v${i}`),
+      }));
+      await s.save({ entries, hardState: { term: 1, vote: '1', commit: 3 } });
+      await s.createSnapshot(2, { voters: ['1'], learners: [] }, Buffer.from('snapshot-state'));
+      await s.rekey(newKey);
+      await s.save({ entries: [{ term: 1, index: 4, type: 'normal', data: Buffer.from('v4') }] });
+      await s.close();
+      await expect(DurableStorage.open(dir, { key: oldKey })).rejects.toBeInstanceOf(WrongKeyError);
+      const r = await DurableStorage.open(dir, { key: newKey });
+      expect(r.entries(1, 5).map((e) => Buffer.from(e.data).toString())).toEqual(['v1', 'v2', 'v3', 'v4']);
+      expect(Buffer.from(r.snapshot().data).toString()).toBe('snapshot-state');
+      expect(r.initialState().hardState).toEqual({ term: 1, vote: '1', commit: 3 });
+      await r.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

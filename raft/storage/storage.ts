@@ -58,7 +58,7 @@ export class DurableStorage {
     /** The database directory, as given to open(). */
     readonly dir: string,
     private readonly db: Db,
-    private readonly sealer: RecordSealer,
+    private sealer: RecordSealer,
     private readonly mirror: LogMirror,
     private readonly log: Logger,
     private readonly chunkBytes: number,
@@ -186,6 +186,29 @@ export class DurableStorage {
    */
   applySnapshot(snap: Snapshot): Promise<void> {
     return this.save({ snapshot: snap });
+  }
+
+  /**
+   * Re-encrypts every record under `key` in one synced batch (a data-key rotation, e.g. when autolock is
+   * turned on). Afterwards only `key` is needed to open the database; until the batch has synced, the
+   * old key still opens all of it.
+   */
+  rekey(key: EncryptionKey): Promise<void> {
+    return this.enqueue('rekey', async () => {
+      const next = new RecordSealer(this.dir, key);
+      const ops: BatchOp[] = [];
+      for await (const [k, v] of this.db.iterator()) {
+        ops.push({ type: 'put', key: k, value: next.seal(k, [this.sealer.open(k, v, 'record', null)]) });
+      }
+      try {
+        await this.db.batch(ops, { sync: true });
+      } catch (err) {
+        this.state = 'failed';
+        throw new StorageIOError(this.dir, 'rekey', err instanceof Error ? err.message : String(err), err);
+      }
+      this.sealer = next;
+      this.log.info({ dir: this.dir, records: ops.length, keyId: key.id }, 'raft storage re-encrypted');
+    });
   }
 
   /** Waits for queued writes, then closes the database. Reads keep answering from the mirror. */

@@ -30,6 +30,8 @@ export interface DurableLog {
   snapshot(): Snapshot;
   firstIndex(): number;
   lastIndex(): number;
+  /** Re-encrypts every record under `key` (data-key rotation). */
+  rekey(key: EncryptionKey): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function openLog(dir: string, key: EncryptionKey, log?: Logger): Pr
     snapshot: () => s.snapshot() as Snapshot,
     firstIndex: () => s.firstIndex(),
     lastIndex: () => s.lastIndex(),
+    rekey: (key) => s.rekey(key),
     close: () => s.close(),
   };
 }

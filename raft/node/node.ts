@@ -273,6 +273,15 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
   }
 
+  /**
+   * Re-encrypts this node's raft data under a new data key (autolock turned on, or a DEK rotation).
+   * Once it resolves, only `key` opens the log: the caller then makes `key` the node's DEK.
+   */
+  async rekey(key: EncryptionKey): Promise<void> {
+    if (this.stopped) throw new RaftStoppedError();
+    await this.storage.rekey(key);
+  }
+
   transferLeadership(to: string): void {
     this.raw.transferLeadership(nodeId(to));
     this.kick();

@@ -44,7 +44,7 @@ const creds = { client: grpc.credentials.createInsecure(), server: grpc.ServerCr
 describe('encryption at rest and autolock', () => {
   const managers: Manager[] = [];
   afterAll(async () => {
-    await Promise.all(managers.map((m) => m.node?.stop().catch(() => undefined)));
+    await Promise.all(managers.map(async (m) => m.node?.stop().catch(() => undefined)));
     for (const m of managers) rmSync(m.root, { recursive: true, force: true });
   });
 

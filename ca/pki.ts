@@ -65,7 +65,7 @@ function serial(): string {
 }
 
 export async function generateKeyPair(): Promise<KeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
+  return await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
 }
 
 /** PKCS#8 PEM of a private key (what TLS and the key file take). */
@@ -130,7 +130,24 @@ export class RootCA {
     private readonly signingKey: CryptoKey | undefined,
     /** During a rotation: the cross-signed certificate sent along with leaves signed by the new key. */
     readonly intermediatePem: string | undefined,
+    /** The certificate of the key that signs (the new root during a rotation; else `cert`). */
+    private readonly signingCert: x509.X509Certificate = cert,
   ) {}
+
+  /**
+   * The CA in the middle of a root rotation: trusts `trustPem` (old and new roots), signs with the new
+   * root's key, and ships the cross-signed certificate with every leaf so holders of either root accept it.
+   */
+  static async transition(o: {
+    trustPem: string;
+    nextCertPem: string;
+    nextKeyPem: string;
+    crossPem: string;
+  }): Promise<RootCA> {
+    const next = await RootCA.fromPem(o.nextCertPem, o.nextKeyPem);
+    const trust = await RootCA.fromPem(o.trustPem);
+    return new RootCA(trust.certPem, trust.cert, next.signingKey, o.crossPem, next.cert);
+  }
 
   /** Creates a new root: ECDSA P-256, CN=swarm-ca, 20 years, backdated 1 h. */
   static async create(now = new Date()): Promise<{ ca: RootCA; keyPem: string }> {
@@ -215,7 +232,7 @@ export class RootCA {
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serial(),
       subject: `O=${id.clusterId}, OU=${ou}, CN=${id.nodeId}`,
-      issuer: this.cert.subject,
+      issuer: this.signingCert.subject,
       notBefore: new Date(now.getTime() - CA_DEFAULTS.backdateMs),
       notAfter: new Date(now.getTime() + expiry),
       signingAlgorithm: ALG,
@@ -232,7 +249,7 @@ export class RootCA {
           x509.ExtendedKeyUsage.clientAuth,
         ]),
         new x509.SubjectAlternativeNameExtension(names),
-        await x509.AuthorityKeyIdentifierExtension.create(this.cert, false),
+        await x509.AuthorityKeyIdentifierExtension.create(this.signingCert, false),
       ],
     });
     const pem = cert.toString('pem');
@@ -273,12 +290,12 @@ export class RootCA {
     intermediates: x509.X509Certificate[],
     now: Date,
   ): Promise<boolean> {
-    const roots = this.roots();
+    const roots = this.roots().filter((r) => now >= r.notBefore && now <= r.notAfter);
     const signedBy = async (c: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> =>
       c.issuer === issuer.subject && (await c.verify({ publicKey: issuer.publicKey, signatureOnly: true }));
     for (const root of roots) if (await signedBy(leaf, root)) return true;
     for (const mid of intermediates) {
-      if (now < mid.notBefore || now > mid.notAfter) continue;
+      if (now < mid.notBefore || now > mid.notAfter || !isCaCertificate(mid)) continue;
       if (!(await signedBy(leaf, mid))) continue;
       for (const root of roots) if (await signedBy(mid, root)) return true;
     }
@@ -290,7 +307,9 @@ export class RootCA {
    * (an intermediate that old-root holders trust). Returns the CA that signs with the new key and ships
    * the cross-signed certificate with every leaf, trusting both roots until the rotation completes.
    */
-  async rotate(now = new Date()): Promise<{ transition: RootCA; next: RootCA; nextKeyPem: string }> {
+  async rotate(
+    now = new Date(),
+  ): Promise<{ transition: RootCA; next: RootCA; nextKeyPem: string; crossPem: string }> {
     if (!this.signingKey) throw new NoSigningKeyError('cannot rotate an external root without its key');
     const { ca: next, keyPem } = await RootCA.create(now);
     const cross = await x509.X509CertificateGenerator.create({
@@ -305,23 +324,31 @@ export class RootCA {
       extensions: [
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(next.cert.publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(this.cert, false),
       ],
     });
-    const transition = await RootCA.fromPem(
-      `${this.firstRootPem()}\n${next.certPem}`,
-      undefined,
-      cross.toString('pem'),
-    );
-    return { transition: transition.withSigningKey(next.signingKey), next, nextKeyPem: keyPem };
-  }
-
-  private withSigningKey(key: CryptoKey | undefined): RootCA {
-    return new RootCA(this.certPem, this.cert, key, this.intermediatePem);
+    const crossPem = cross.toString('pem');
+    const transition = await RootCA.transition({
+      trustPem: `${this.firstRootPem()}\n${next.certPem}`,
+      nextCertPem: next.certPem,
+      nextKeyPem: keyPem,
+      crossPem,
+    });
+    return { transition, next, nextKeyPem: keyPem, crossPem };
   }
 
   private firstRootPem(): string {
     return splitPemBundle(this.certPem)[0] ?? this.certPem;
   }
+}
+
+/** Whether a certificate may sign others: basicConstraints CA:TRUE and, when present, keyCertSign. */
+function isCaCertificate(c: x509.X509Certificate): boolean {
+  const bc = c.getExtension(x509.BasicConstraintsExtension);
+  if (!bc?.ca) return false;
+  const ku = c.getExtension(x509.KeyUsagesExtension);
+  return !ku || (ku.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
 }
 
 /** Parses and checks a CSR: PKCS#10, self-signature valid, ECDSA P-256 key. */

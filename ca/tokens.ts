@@ -70,6 +70,7 @@ export function roleForToken(
   token: string,
   current: { manager: string; worker: string },
 ): 'manager' | 'worker' {
+  token = token.trim();
   parseJoinToken(token);
   const manager = tokensEqual(token, current.manager);
   const worker = tokensEqual(token, current.worker);

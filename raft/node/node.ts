@@ -46,6 +46,8 @@ export interface RaftNodeOptions {
   readonly key: EncryptionKey;
   readonly credentials: { readonly client: grpc.ChannelCredentials; readonly server: grpc.ServerCredentials };
   readonly stateMachine: StateMachine;
+  /** Adds the manager's other cluster services (CA, dispatcher, control) to the raft server. */
+  readonly services?: (server: grpc.Server) => void;
   /** Only for the first start of a brand-new cluster: its initial voters (including this node). */
   readonly bootstrap?: readonly Member[];
   /** Peers to reach before the log says who the members are (a joining node's leader). */
@@ -153,7 +155,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       heartbeatTicks: this.settings.heartbeatTicks,
       applied: snap.meta.index,
     });
-    await this.transport.listen(o.listen ?? o.addr);
+    await this.transport.listen(o.listen ?? o.addr, o.services);
     this.transport.start();
     this.syncPeers();
     this.ticker = setInterval(() => {

@@ -89,8 +89,9 @@ export class RaftTransport {
    * Serves the Raft service on a server of the transport's own, bound to `addr` ('127.0.0.1:0' picks a
    * free port), using `credentials.server`. Resolves to the bound port; rejects with grpc-js's error if
    * the address cannot be bound (then `listen` may be tried again). The server closes with `stop()`.
+   * `register` adds other services to the same server (one cluster port, as Swarm's 2377).
    */
-  async listen(addr: string): Promise<number> {
+  async listen(addr: string, register?: (server: grpc.Server) => void): Promise<number> {
     if (this.server || this.state === 'stopping' || this.state === 'stopped')
       throw new TransportStateError('listen', this.server ? 'listening' : this.state);
     const creds = this.o.credentials.server;
@@ -98,6 +99,7 @@ export class RaftTransport {
       throw new TransportOptionError('credentials.server', undefined, 'server credentials to listen');
     const server = new grpc.Server(this.serverOptions());
     server.addService(grpcServices().shoal.api.Raft.service, this.handlers());
+    register?.(server);
     this.server = server;
     return new Promise((resolve, reject) =>
       server.bindAsync(addr, creds, (err, port) => {

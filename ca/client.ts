@@ -34,7 +34,12 @@ import {
 } from './pki.ts';
 import { RenewalScheduler } from './renewal.ts';
 import { LEADER_ADDR_HEADER } from './server.ts';
-import { anonymousClientCredentials, unverifiedClientCredentials, type NodeTlsCredentials } from './tls.ts';
+import {
+  anonymousClientCredentials,
+  CLUSTER_CHANNEL_OPTIONS,
+  unverifiedClientCredentials,
+  type NodeTlsCredentials,
+} from './tls.ts';
 import { checkRootAgainstToken, parseJoinToken } from './tokens.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -67,12 +72,16 @@ function leaderAddrOf(err: unknown): string | undefined {
 }
 
 function nodeCa(addr: string, creds: grpc.ChannelCredentials): NodeCAClient {
-  return new (grpcServices().shoal.api.NodeCA)(addr, creds);
+  return new (grpcServices().shoal.api.NodeCA)(addr, creds, CLUSTER_CHANNEL_OPTIONS);
 }
 
 /** Fetches a manager's root CA without verifying the server (the caller must check it against a token). */
 export async function fetchRootCA(addr: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
-  const client: CAClient = new (grpcServices().shoal.api.CA)(addr, unverifiedClientCredentials());
+  const client: CAClient = new (grpcServices().shoal.api.CA)(
+    addr,
+    unverifiedClientCredentials(),
+    CLUSTER_CHANNEL_OPTIONS,
+  );
   try {
     const res = await call<GetRootCACertificateResponse__Output>(
       (md, opts, cb) => client.GetRootCACertificate({}, md, opts, cb),

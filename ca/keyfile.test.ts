@@ -171,9 +171,18 @@ describe('damaged key files', () => {
     );
   });
 
-  // KNOWN BUG (reported, not asserted): a *locked* key file whose encrypted body lost a piece, or whose
-  // sealed raft-dek header is damaged, decoded with the RIGHT unlock key throws InvalidUnlockKeyError
-  // ("invalid key provided") instead of MalformedCredentialError, so the operator is told the key is wrong.
+  it('with the right unlock key, a damaged locked file is reported as damaged, not as a wrong key', () => {
+    const text = encodeKeyFile(withBoth, kek);
+    const at = text.indexOf('\n\n') + 40;
+    const cut = text.slice(0, at) + text.slice(at + 8);
+    expect(() => decodeKeyFile(cut, kek)).toThrow(MalformedCredentialError);
+    expect(() => decodeKeyFile(cut, kek)).toThrow(/the private key cannot be decrypted/);
+    const sealed = /raft-dek: (\S+)/.exec(text)?.[1] ?? '';
+    const badHeader = text.replace(sealed, `${sealed.slice(0, 20)}AAAA${sealed.slice(24)}`);
+    expect(() => decodeKeyFile(badHeader, kek)).toThrow(/header raft-dek cannot be decrypted/);
+    // and a wrong key is still a wrong key
+    expect(() => decodeKeyFile(cut, parseUnlockKey(generateUnlockKey()))).toThrow(InvalidUnlockKeyError);
+  });
 
   it('refuses a DEK header that is not 32 bytes', () => {
     const text = encodeKeyFile(withDek, null).replace(

@@ -10,7 +10,7 @@
  * Every write is atomic (temp file, fsync, rename, fsync of the directory): a crash leaves the old file
  * or the new one, never half of one.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidUnlockKeyError, LockedError, MalformedCredentialError } from './errors.ts';
@@ -27,6 +27,12 @@ export interface NodeKeyMaterial {
 const HEADER_DEK = 'raft-dek';
 const HEADER_PENDING = 'raft-dek-pending';
 const HEADER_KEK = 'kek-protected';
+/** A short HMAC of the unlock key: tells a wrong key apart from a damaged file. Reveals nothing of the key. */
+const HEADER_KEK_CHECK = 'kek-check';
+
+function kekCheck(kek: Buffer): string {
+  return createHmac('sha256', kek).update('shoal key file check').digest('hex').slice(0, 16);
+}
 
 const PEM_RE =
   /^-----BEGIN ([A-Z ]+)-----\r?\n((?:[A-Za-z0-9-]+: [^\r\n]*\r?\n)*)(?:\r?\n)?([A-Za-z0-9+/=\r\n]+)-----END \1-----\s*$/;
@@ -67,7 +73,7 @@ export function encodeKeyFile(m: NodeKeyMaterial, kek: Buffer | null): string {
       .replace(/-----[A-Z ]+-----/g, '')
       .trim();
     type = 'ENCRYPTED PRIVATE KEY';
-    headers.push(`${HEADER_KEK}: 1`);
+    headers.push(`${HEADER_KEK}: 1`, `${HEADER_KEK_CHECK}: ${kekCheck(kek)}`);
     if (m.dek) headers.push(`${HEADER_DEK}: ${seal(kek, m.dek)}`);
     if (m.pendingDek) headers.push(`${HEADER_PENDING}: ${seal(kek, m.pendingDek)}`);
   } else {
@@ -126,17 +132,31 @@ export function decodeKeyFile(text: string, kek: Buffer | null, where = 'key fil
   };
   if (pem.type === 'ENCRYPTED PRIVATE KEY') {
     if (!kek) throw new LockedError();
-    const dekSealed = pem.headers.get(HEADER_DEK);
-    const pendingSealed = pem.headers.get(HEADER_PENDING);
-    const dek = dekSealed === undefined ? null : open_(kek, dekSealed);
-    const pendingDek = pendingSealed === undefined ? null : open_(kek, pendingSealed);
+    const check = pem.headers.get(HEADER_KEK_CHECK);
+    if (check !== undefined && check !== kekCheck(kek)) throw new InvalidUnlockKeyError();
+    // With the key confirmed, anything that fails to open is damage, not a wrong key.
+    const damaged = (what: string) => (err: unknown) => {
+      if (check !== undefined && err instanceof InvalidUnlockKeyError)
+        throw new MalformedCredentialError(`${where}: ${what} cannot be decrypted (truncated or damaged?)`);
+      throw err;
+    };
+    const openHeader = (name: string, v: string | undefined): Buffer | null => {
+      if (v === undefined) return null;
+      try {
+        return open_(kek, v);
+      } catch (err) {
+        return damaged(`header ${name}`)(err);
+      }
+    };
+    const dek = openHeader(HEADER_DEK, pem.headers.get(HEADER_DEK));
+    const pendingDek = openHeader(HEADER_PENDING, pem.headers.get(HEADER_PENDING));
     let keyPem: string;
     try {
       keyPem = createPrivateKey({ key: pemOf(pem.type, pem.body), format: 'pem', passphrase: kek })
         .export({ type: 'pkcs8', format: 'pem' })
         .toString();
     } catch {
-      throw new InvalidUnlockKeyError();
+      return damaged('the private key')(new InvalidUnlockKeyError());
     }
     return { keyPem, dek, pendingDek };
   }

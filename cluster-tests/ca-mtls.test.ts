@@ -15,7 +15,7 @@ import { removeNode, rotateJoinToken, setNodeRole, startRootRotation } from '../
 import { joinSwarm } from '../ca/client.ts';
 import { CertificateDir } from '../ca/keyfile.ts';
 import { createCsr, generateKeyPair, privateKeyPem, RootCA } from '../ca/pki.ts';
-import { NodeTlsCredentials } from '../ca/tls.ts';
+import { CLUSTER_CHANNEL_OPTIONS, NodeTlsCredentials } from '../ca/tls.ts';
 import { generateJoinToken } from '../ca/tokens.ts';
 import type { RaftClient } from '../proto/gen/shoal/api/Raft.ts';
 import type { NodeCAClient } from '../proto/gen/shoal/api/NodeCA.ts';
@@ -40,7 +40,7 @@ async function raftStream(
   addr: string,
   creds: grpc.ChannelCredentials,
 ): Promise<{ code: number; details: string }> {
-  const client: RaftClient = new (api().Raft)(addr, creds);
+  const client: RaftClient = new (api().Raft)(addr, creds, CLUSTER_CHANNEL_OPTIONS);
   try {
     return await new Promise((resolve) => {
       const md = new grpc.Metadata();
@@ -60,7 +60,7 @@ function unlockKeyCall(
   addr: string,
   creds: grpc.ChannelCredentials,
 ): Promise<{ code: number; details: string }> {
-  const client: CAClient = new (api().CA)(addr, creds);
+  const client: CAClient = new (api().CA)(addr, creds, CLUSTER_CHANNEL_OPTIONS);
   return unary((cb) => client.GetUnlockKey({}, { deadline: Date.now() + 5000 }, cb)).finally(() =>
     client.close(),
   );
@@ -180,7 +180,11 @@ describe('built-in CA and mutual TLS on a live swarm', () => {
 
     it('a malformed CSR is refused with a clear error', async () => {
       const leader = await cluster.waitLeader();
-      const client: NodeCAClient = new (api().NodeCA)(leader.member.addr, worker.creds.client());
+      const client: NodeCAClient = new (api().NodeCA)(
+        leader.member.addr,
+        worker.creds.client(),
+        CLUSTER_CHANNEL_OPTIONS,
+      );
       const r = await unary((cb) =>
         client.IssueNodeCertificate(
           {
@@ -268,7 +272,11 @@ describe('built-in CA and mutual TLS on a live swarm', () => {
     it("a removed node's certificate", async () => {
       const leader = await cluster.waitLeader();
       const doomed = await cluster.joinWorker(leader.store.state.joinTokens.worker);
-      const client: NodeCAClient = new (api().NodeCA)(leader.member.addr, doomed.creds.client());
+      const client: NodeCAClient = new (api().NodeCA)(
+        leader.member.addr,
+        doomed.creds.client(),
+        CLUSTER_CHANNEL_OPTIONS,
+      );
       const status = (): Promise<{ code: number; details: string }> =>
         unary((cb) => client.NodeCertificateStatus({ nodeId: doomed.identity().nodeId }, cb));
       expect((await status()).code).toBe(0);
@@ -333,7 +341,11 @@ describe('built-in CA and mutual TLS on a live swarm', () => {
     })();
     const pollers = nodes.map(async (n) => {
       const target = cluster.managers[(nodes.indexOf(n) + 1) % cluster.managers.length] as SecureManager;
-      const client: NodeCAClient = new (api().NodeCA)(target.member.addr, n.creds.client());
+      const client: NodeCAClient = new (api().NodeCA)(
+        target.member.addr,
+        n.creds.client(),
+        CLUSTER_CHANNEL_OPTIONS,
+      );
       const nodeId = n.identity().nodeId;
       let ready = false;
       try {

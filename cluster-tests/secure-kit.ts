@@ -15,7 +15,7 @@ import { CertificateDir } from '../ca/keyfile.ts';
 import { createCsr, generateKeyPair, identityOf, privateKeyPem, type NodeIdentity } from '../ca/pki.ts';
 import { CaServer } from '../ca/server.ts';
 import { CaStore } from '../ca/store.ts';
-import { NodeTlsCredentials } from '../ca/tls.ts';
+import { CLUSTER_CHANNEL_OPTIONS, NodeTlsCredentials } from '../ca/tls.ts';
 import { newId } from '../proto/shared/ids.ts';
 import { RaftNode, type Member } from '../raft/node/index.ts';
 import { eventually, freePort } from './harness.ts';
@@ -171,7 +171,11 @@ export class SecureCluster {
       addr: member.addr,
       dataDir: join(dir.dir, '..', 'raft'),
       key: keys.dataKey(),
-      credentials: { client: creds.client(), server: creds.server([authz]) },
+      credentials: {
+        client: creds.client(),
+        server: creds.server([authz]),
+        channelOptions: CLUSTER_CHANNEL_OPTIONS,
+      },
       stateMachine: store,
       services: (s) => server.register(s),
       tickMs: this.o.tickMs ?? 50,

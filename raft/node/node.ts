@@ -44,7 +44,11 @@ export interface RaftNodeOptions {
   readonly listen?: string;
   readonly dataDir: string;
   readonly key: EncryptionKey;
-  readonly credentials: { readonly client: grpc.ChannelCredentials; readonly server: grpc.ServerCredentials };
+  readonly credentials: {
+    readonly client: grpc.ChannelCredentials;
+    readonly server: grpc.ServerCredentials;
+    readonly channelOptions?: grpc.ChannelOptions;
+  };
   readonly stateMachine: StateMachine;
   /** Adds the manager's other cluster services (CA, dispatcher, control) to the raft server. */
   readonly services?: (server: grpc.Server) => void;

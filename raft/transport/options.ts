@@ -70,6 +70,8 @@ export interface RaftTransportOptions extends TransportCallbacks, Partial<Transp
     readonly client: grpc.ChannelCredentials;
     /** Needed only by `listen()`. */
     readonly server?: grpc.ServerCredentials;
+    /** Extra channel options the credentials need (e.g. the TLS name managers are verified by). */
+    readonly channelOptions?: grpc.ChannelOptions;
   };
   readonly log?: Logger;
 }
@@ -127,6 +129,7 @@ export function resolveTransportOptions(given: RaftTransportOptions): ResolvedTr
  */
 export function channelOptions(o: ResolvedTransportOptions): grpc.ChannelOptions {
   return {
+    ...o.credentials.channelOptions,
     'grpc.max_send_message_length': o.maxMessageBytes,
     'grpc.max_receive_message_length': o.maxMessageBytes,
     'grpc.enable_retries': 0,

@@ -7,6 +7,7 @@ import type { Endpoint as _shoal_api_Endpoint, Endpoint__Output as _shoal_api_En
 import type { UpdateStatus as _shoal_api_UpdateStatus, UpdateStatus__Output as _shoal_api_UpdateStatus__Output } from '../../shoal/api/UpdateStatus.ts';
 import type { ServiceStatus as _shoal_api_ServiceStatus, ServiceStatus__Output as _shoal_api_ServiceStatus__Output } from '../../shoal/api/ServiceStatus.ts';
 import type { JobStatus as _shoal_api_JobStatus, JobStatus__Output as _shoal_api_JobStatus__Output } from '../../shoal/api/JobStatus.ts';
+import type { Long } from '@grpc/proto-loader';
 
 export interface Service {
   'id'?: (string);
@@ -22,6 +23,11 @@ export interface Service {
    */
   'serviceStatus'?: (_shoal_api_ServiceStatus | null);
   'jobStatus'?: (_shoal_api_JobStatus | null);
+  /**
+   * Shoal's: bumped by the control API on every spec change (update, rollback, force); tasks record
+   * the one they were made from (Task.spec_version), so "is this task up to date" is exact.
+   */
+  'specVersion'?: (number | string | Long);
 }
 
 export interface Service__Output {
@@ -38,4 +44,9 @@ export interface Service__Output {
    */
   'serviceStatus': (_shoal_api_ServiceStatus__Output | null);
   'jobStatus': (_shoal_api_JobStatus__Output | null);
+  /**
+   * Shoal's: bumped by the control API on every spec change (update, rollback, force); tasks record
+   * the one they were made from (Task.spec_version), so "is this task up to date" is exact.
+   */
+  'specVersion': (number);
 }

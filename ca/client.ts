@@ -77,22 +77,29 @@ function nodeCa(addr: string, creds: grpc.ChannelCredentials): NodeCAClient {
 
 /** Fetches a manager's root CA without verifying the server (the caller must check it against a token). */
 export async function fetchRootCA(addr: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
-  const client: CAClient = new (grpcServices().shoal.api.CA)(
-    addr,
-    unverifiedClientCredentials(),
-    CLUSTER_CHANNEL_OPTIONS,
-  );
-  try {
-    const res = await call<GetRootCACertificateResponse__Output>(
-      (md, opts, cb) => client.GetRootCACertificate({}, md, opts, cb),
-      timeoutMs,
+  let target = addr;
+  for (let hop = 0; ; hop++) {
+    const client: CAClient = new (grpcServices().shoal.api.CA)(
+      target,
+      unverifiedClientCredentials(),
+      CLUSTER_CHANNEL_OPTIONS,
     );
-    const pem = res.certificate.toString('utf8');
-    if (splitPemBundle(pem).length === 0)
-      throw new CertificateRejectedError(`the manager at ${addr} sent no root CA certificate`);
-    return pem;
-  } finally {
-    client.close();
+    try {
+      const res = await call<GetRootCACertificateResponse__Output>(
+        (md, opts, cb) => client.GetRootCACertificate({}, md, opts, cb),
+        timeoutMs,
+      );
+      const pem = res.certificate.toString('utf8');
+      if (splitPemBundle(pem).length === 0)
+        throw new CertificateRejectedError(`the manager at ${target} sent no root CA certificate`);
+      return pem;
+    } catch (err) {
+      const leader = leaderAddrOf(err);
+      if (!leader || leader === target || hop >= MAX_REDIRECTS) throw err;
+      target = leader; // safe: the root is checked against the token's digest whoever sends it
+    } finally {
+      client.close();
+    }
   }
 }
 

@@ -224,6 +224,15 @@ export class CertificateDir {
     return { rootPem, certPem, key: decodeKeyFile(keyText, kek, this.keyPath) };
   }
 
+  /** The root and the node certificate (readable even while the key file is locked). */
+  async readCertificates(): Promise<{ rootPem: string; certPem: string }> {
+    const [rootPem, certPem] = await Promise.all([
+      readFile(this.rootPath, 'utf8'),
+      readFile(this.certPath, 'utf8'),
+    ]);
+    return { rootPem, certPem };
+  }
+
   async isLocked(): Promise<boolean> {
     return isKeyFileLocked(await readFile(this.keyPath, 'utf8'));
   }

@@ -91,11 +91,21 @@ export class CaServer {
     server.addService(api.NodeCA.service, this.nodeCaHandlers());
   }
 
-  caHandlers(): CAHandlers {
+  /** The CA state, or a redirect to the leader while this manager has not caught up with it. */
+  private ready(): CaStore {
     const store = this.o.store;
+    if (!store.initialised) {
+      const lead = this.o.leadership();
+      if (!lead.isLeader) throw new NotLeaderRedirect(lead.leaderAddr);
+    }
+    return store;
+  }
+
+  caHandlers(): CAHandlers {
     return {
       GetRootCACertificate: (_call, cb) => {
         try {
+          const store = this.ready();
           cb(null, { certificate: Buffer.from(store.state.rootCertPem) });
         } catch (err) {
           cb(fail(err));
@@ -103,6 +113,7 @@ export class CaServer {
       },
       GetUnlockKey: (_call, cb) => {
         try {
+          const store = this.ready();
           cb(null, { unlockKey: Buffer.from(store.state.unlockKey ?? ''), versionIndex: 0 });
         } catch (err) {
           cb(fail(err));
@@ -124,7 +135,7 @@ export class CaServer {
       },
       NodeCertificateStatus: (call, cb) => {
         try {
-          const store = this.o.store;
+          const store = this.ready();
           const id = call.request.nodeId;
           if (store.isRemoved(id)) throw new PermissionDeniedError(`node ${id} was removed from the swarm`);
           const n = store.node(id);
@@ -157,7 +168,7 @@ export class CaServer {
     token: string,
     auth: ReturnType<grpc.ServerUnaryCall<unknown, unknown>['getAuthContext']>,
   ): Promise<string> {
-    const store = this.o.store;
+    const store = this.ready();
     const state = store.state;
     const csrPem = csrBytes.toString('utf8');
     await parseCsr(csrPem);

@@ -4,7 +4,7 @@
  * is up to date with its service.
  */
 import { newId } from '../../proto/shared/ids.ts';
-import { blank } from '../store/memory.ts';
+import { blank, clone } from '../store/memory.ts';
 import type { Service, Task, TaskState } from '../store/types.ts';
 
 /** Task states in order; a task's observed state only moves forward. */
@@ -85,7 +85,7 @@ export function newTask(
   t.slot = where.slot ?? 0;
   t.nodeId = where.nodeId ?? '';
   t.name = taskName(service, t);
-  t.spec = structuredClone(service.spec?.taskTemplate ?? null);
+  t.spec = clone(service.spec?.taskTemplate ?? null);
   t.specVersion = service.specVersion;
   t.labels = { ...(service.spec?.labels ?? {}) };
   t.desiredState = 'TASK_STATE_RUNNING';

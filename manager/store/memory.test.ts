@@ -186,3 +186,16 @@ describe('MemoryStore', () => {
     await store.update((tx) => tx.create('service', service('web'))); // the name is free again
   });
 });
+
+describe('clone', () => {
+  it('keeps Buffers as Buffers (secret data) and copies deeply', () => {
+    const o = { data: Buffer.from('s3cret'), nested: { list: [1, { a: 'x' }] } };
+    const c = clone(o);
+    expect(Buffer.isBuffer(c.data)).toBe(true);
+    expect(c.data.toString()).toBe('s3cret');
+    c.data[0] = 0;
+    (c.nested.list[1] as { a: string }).a = 'y';
+    expect(o.data.toString()).toBe('s3cret');
+    expect(o.nested.list[1]).toEqual({ a: 'x' });
+  });
+});

@@ -114,7 +114,17 @@ function matches(kind: Kind, o: AnyObject, by: By): boolean {
 
 /** A deep copy of a stored object, to change and write back. */
 export function clone<T>(o: T): T {
-  return structuredClone(o);
+  return deepCopy(o) as T;
+}
+
+function deepCopy(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Buffer.isBuffer(v)) return Buffer.from(v);
+  if (v instanceof Uint8Array) return Buffer.from(v);
+  if (Array.isArray(v)) return v.map(deepCopy);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x);
+  return out;
 }
 
 /** A new object of `kind` with every field at its default (what decoding an empty message gives). */

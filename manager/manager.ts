@@ -26,6 +26,9 @@ import { newId } from '../proto/shared/ids.ts';
 import type { Logger } from '../proto/shared/log.ts';
 import { silentLogger } from '../proto/shared/log.ts';
 import { RaftNode, type Member } from '../raft/node/index.ts';
+import { ensureIngress } from './allocator/ingress.ts';
+import { initCluster } from './controlapi/cluster.ts';
+import type { ControlService } from './controlapi/rpc.ts';
 import { ReplicatedState, taggedProposers } from './replicated.ts';
 import { routed } from './routing.ts';
 import { MemoryStore } from './store/memory.ts';
@@ -44,6 +47,10 @@ export interface ManagerContext {
   readonly identity: NodeIdentity;
   readonly addr: string;
   readonly log: Logger;
+  readonly creds: NodeTlsCredentials;
+  isLeader(): boolean;
+  /** The leader's cluster address when another manager leads. */
+  leaderAddr(): string | null;
   /** The managers agents may use, leader first. */
   managers(): { nodeId: string; addr: string }[];
 }
@@ -69,8 +76,11 @@ export interface ManagerOptions {
   readonly log?: Logger;
   /** The leader's loops (default: none — the daemon passes the full control plane). */
   readonly leader?: LeaderFactory;
-  /** Services that run on every manager (e.g. Control with forwarding), by service name. */
-  readonly services?: (ctx: ManagerContext) => Readonly<Record<string, grpc.UntypedServiceImplementation>>;
+  /** The control API on every manager (answered by the leader, forwarded by followers). */
+  readonly control?: (ctx: ManagerContext) => {
+    readonly api: ControlService;
+    readonly services: Readonly<Record<string, grpc.UntypedServiceImplementation>>;
+  };
 }
 
 const ROUTED_SERVICES = ['Dispatcher', 'LogBroker'] as const;
@@ -110,6 +120,11 @@ export class Manager implements ManagerContext {
     return this.raft.isLeader();
   }
 
+  leaderAddr(): string | null {
+    const l = this.raft.leader();
+    return l && l.id !== this.nodeId ? l.addr : null;
+  }
+
   managers(): { nodeId: string; addr: string }[] {
     const st = this.raft.status();
     const lead = this.raft.leader();
@@ -133,6 +148,12 @@ export class Manager implements ManagerContext {
     await m.waitForLeader();
     await m.ca.propose({ op: 'init', state });
     await m.ca.propose(record);
+    await initCluster(m.store, {
+      clusterId: state.clusterId,
+      joinTokens: state.joinTokens,
+      rootCaPem: state.rootCertPem,
+    });
+    await ensureIngress(m.store);
     return m;
   }
 
@@ -238,11 +259,15 @@ export class Manager implements ManagerContext {
     ref.raft = raft;
     const m = new Manager(o, store, ca, raft, creds, identity, keys);
     ref.manager = m;
-    m.everywhere = o.services?.(m);
+    const control = o.control?.(m);
+    m.everywhere = control?.services;
+    m.control = control?.api;
     return m;
   }
 
   private everywhere: Readonly<Record<string, grpc.UntypedServiceImplementation>> | undefined;
+  /** This manager's control API (in-process; forwards to the leader when following). */
+  control: ControlService | undefined;
 
   /** Resolves once a leader is known (or rejects after `timeoutMs`). */
   async waitForLeader(timeoutMs = 15_000): Promise<void> {

@@ -127,7 +127,7 @@ class Swarm {
       if (!node?.spec) return false;
       const spec = { ...node.spec, ...change } as typeof node.spec;
       return this.control()
-        .updateNode({ nodeId, nodeVersion: node.version, spec } as never)
+        .updateNode({ nodeId, nodeVersion: node.version, spec })
         .then(() => true)
         .catch(() => false); // out of sequence while the dispatcher writes status: retry
     }, `update of node ${nodeId}`);
@@ -195,7 +195,7 @@ function spec(
 }
 
 async function create(s: Swarm, body: Record<string, unknown>): Promise<Service> {
-  const res = (await s.control().createService({ spec: body } as never)) as { service: Service };
+  const res = (await s.control().createService({ spec: body })) as { service: Service };
   return res.service;
 }
 
@@ -207,7 +207,7 @@ async function update(s: Swarm, id: string, change: (spec: Record<string, unknow
     change(next);
     return s
       .control()
-      .updateService({ serviceId: id, serviceVersion: cur.version, spec: next } as never)
+      .updateService({ serviceId: id, serviceVersion: cur.version, spec: next })
       .then(() => true)
       .catch((err: unknown) => {
         if (String(err).includes('out of sequence')) return false;
@@ -295,7 +295,7 @@ describe('control plane, one manager and fake agents', () => {
   it('a secret reaches only the nodes running a task that uses it', async () => {
     const sec = (await s.control().createSecret({
       spec: { name: 'db-pass', data: Buffer.from('hunter2') },
-    } as never)) as { secret: { id: string } };
+    })) as { secret: { id: string } };
     const body = spec('db', { replicas: 1 });
     (body.taskTemplate as { containerSpec: Record<string, unknown> }).containerSpec.secrets = [
       {
@@ -310,7 +310,7 @@ describe('control plane, one manager and fake agents', () => {
     for (const a of s.agents)
       expect(a.agent.secretsReceived().has(sec.secret.id), a.name).toBe(a.name === where);
     // the control API never returns the data
-    const got = (await s.control().getSecret({ secretId: sec.secret.id } as never)) as {
+    const got = (await s.control().getSecret({ secretId: sec.secret.id })) as {
       secret: { spec: { data: Buffer } };
     };
     expect(got.secret.spec.data.length).toBe(0);
@@ -339,8 +339,7 @@ describe('control plane, one manager and fake agents', () => {
       (sp.updateConfig as Record<string, unknown>).failureAction = 'FAILURE_ACTION_ROLLBACK';
     });
     await eventually(
-      () =>
-        s.leader().store.get('service', svc.id)?.updateStatus?.state === 'STATE_ROLLBACK_COMPLETED',
+      () => s.leader().store.get('service', svc.id)?.updateStatus?.state === 'STATE_ROLLBACK_COMPLETED',
       'the automatic rollback to complete',
       () => `${JSON.stringify(s.leader().store.get('service', svc.id)?.updateStatus)}\n${s.describe(svc.id)}`,
       40_000,
@@ -398,15 +397,13 @@ describe('control plane, three managers: forwarding and an update that survives 
 
   it('a follower forwards control calls to the leader', async () => {
     const follower = s.managers.find((m) => !m.isLeader()) as Manager;
-    const res = (await s
-      .control(follower)
-      .createService({ spec: spec('api', { replicas: 4 }) } as never)) as {
+    const res = (await s.control(follower).createService({ spec: spec('api', { replicas: 4 }) })) as {
       service: Service;
     };
     await s.converged(res.service.id, 4, 'api at 4');
-    await expect(
-      s.control(follower).createService({ spec: spec('api', { replicas: 1 }) } as never),
-    ).rejects.toThrow(/name conflicts with an existing object/);
+    await expect(s.control(follower).createService({ spec: spec('api', { replicas: 1 }) })).rejects.toThrow(
+      /name conflicts with an existing object/,
+    );
   });
 
   it('the leader dies in the middle of a rolling update; the new leader finishes it', async () => {

@@ -44,7 +44,7 @@ export function controlPlane(o: ControlPlaneOptions = {}): LeaderFactory {
     ];
     return {
       components: [...components, { start: () => undefined, stop: () => updater.stop() }],
-      services: { Dispatcher: dispatcher.handlers() as grpc.UntypedServiceImplementation },
+      services: { Dispatcher: dispatcher.handlers() },
     };
   };
 }
@@ -75,5 +75,5 @@ export function controlServices(ctx: ManagerContext): {
       return { isLeader: false, client: cached.client };
     },
   });
-  return { api, services: { Control: api.handlers() as grpc.UntypedServiceImplementation } };
+  return { api, services: { Control: api.handlers() } };
 }

@@ -146,3 +146,46 @@ describe('TaskRunner', () => {
     expect(states(seen)).toEqual(['ACCEPTED', 'PREPARING', 'READY', 'STARTING', 'RUNNING', 'COMPLETE']);
   });
 });
+
+describe('TaskRunner with a healthcheck', () => {
+  class HealthController extends FakeController {
+    health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
+    override async inspect(): Promise<Awaited<ReturnType<FakeController['inspect']>>> {
+      return { ...(await super.inspect()), health: this.health };
+    }
+  }
+  const make = (): { runner: TaskRunner; c: HealthController; w: FakeWorkload; seen: TaskStatus[] } => {
+    const w = new FakeWorkload(7);
+    const c = new HealthController(w);
+    const seen: TaskStatus[] = [];
+    const runner = new TaskRunner({
+      task: taskOutput(fakeTask('h1', 'TASK_STATE_RUNNING')),
+      controller: c,
+      onStatus: (s) => seen.push(s),
+      prepareContext: () => Promise.resolve({ files: [], workDir: '/tmp/none' }),
+    });
+    return { runner, c, w, seen };
+  };
+
+  it('stays STARTING until healthy, then RUNNING; turning unhealthy later kills it and reports FAILED', async () => {
+    const { runner, c, w, seen } = make();
+    await eventually(() => runner.status?.state === 'TASK_STATE_STARTING');
+    await new Promise((r) => setTimeout(r, 700));
+    expect(runner.status?.state).toBe('TASK_STATE_STARTING');
+    c.health = 'healthy';
+    await eventually(() => runner.status?.state === 'TASK_STATE_RUNNING');
+    c.health = 'unhealthy';
+    await eventually(() => runner.status?.state === 'TASK_STATE_FAILED');
+    expect(seen.at(-1)?.err).toBe('task: unhealthy container');
+    expect(w.running).toBe(false);
+  });
+
+  it('a task that never becomes healthy is killed and FAILED without reaching RUNNING', async () => {
+    const { runner, c, seen } = make();
+    await eventually(() => runner.status?.state === 'TASK_STATE_STARTING');
+    c.health = 'unhealthy';
+    await eventually(() => runner.status?.state === 'TASK_STATE_FAILED');
+    expect(states(seen)).not.toContain('RUNNING');
+    expect(seen.at(-1)?.err).toBe('task: unhealthy container');
+  });
+});

@@ -40,6 +40,7 @@ export function stateRank(s: TaskState): number {
 }
 
 const RUNNING = stateRank('TASK_STATE_RUNNING');
+const HEALTH_POLL_MS = 500;
 
 /** True for the states a task never leaves. */
 export function isTerminal(s: TaskState): boolean {
@@ -87,6 +88,10 @@ export class TaskRunner {
   private removed = false;
   private removeWanted = false;
   private watching = false;
+  /** The workload exited. */
+  private ended = false;
+  /** Its healthcheck failed: the exit is reported as unhealthy. */
+  private unhealthy = false;
   private adopted = false;
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => Date;
@@ -239,9 +244,24 @@ export class TaskRunner {
     return true;
   }
 
-  /** Reports RUNNING with the runtime's IDs and watches for the exit. */
+  /**
+   * Reports RUNNING with the runtime's IDs and watches for the exit. A task with a healthcheck stays
+   * STARTING until it is healthy; an unhealthy one (then or later) is killed and FAILED, as Swarm does.
+   */
   private async running(): Promise<void> {
-    const rt = await this.o.controller.inspect().catch(() => undefined);
+    this.watch();
+    let rt = await this.o.controller.inspect().catch(() => undefined);
+    while (rt?.health === 'starting' && !this.stopping && !this.detached && !this.ended) {
+      await new Promise((r) => setTimeout(r, HEALTH_POLL_MS));
+      rt = await this.o.controller.inspect().catch(() => undefined);
+    }
+    if (this.stopping || this.detached || this.ended) return;
+    if (rt?.health === 'unhealthy') {
+      this.unhealthy = true;
+      await this.o.controller.terminate().catch(() => undefined);
+      return;
+    }
+    if (rt?.health === 'healthy') this.monitorHealth();
     this.advance('TASK_STATE_RUNNING', undefined, {
       containerId: rt?.runtimeId ?? '',
       pid: rt?.pid ?? 0,
@@ -259,10 +279,33 @@ export class TaskRunner {
     );
   }
 
+  /** Keeps checking a healthy task; when it turns unhealthy, kills it (the exit reports FAILED). */
+  private monitorHealth(): void {
+    const check = (): void => {
+      if (this.stopping || this.detached || this.ended) return;
+      void this.o.controller.inspect().then(
+        async (rt) => {
+          if (rt.health === 'unhealthy' && !this.stopping && !this.ended) {
+            this.unhealthy = true;
+            await this.o.controller.terminate().catch(() => undefined);
+            return;
+          }
+          const t = setTimeout(check, HEALTH_POLL_MS);
+          t.unref();
+        },
+        () => undefined,
+      );
+    };
+    const t = setTimeout(check, HEALTH_POLL_MS);
+    t.unref();
+  }
+
   private exited(exit: ExitStatus): void {
+    this.ended = true;
     if (this.stopping || this.detached) return;
     const cs = { ...this.containerStatus(), exitCode: exit.exitCode };
-    if (exit.error !== undefined) this.advance('TASK_STATE_FAILED', exit.error, cs);
+    if (this.unhealthy) this.advance('TASK_STATE_FAILED', 'task: unhealthy container', cs);
+    else if (exit.error !== undefined) this.advance('TASK_STATE_FAILED', exit.error, cs);
     else if (exit.exitCode === 0) this.advance('TASK_STATE_COMPLETE', undefined, cs);
     else this.advance('TASK_STATE_FAILED', `task: non-zero exit (${exit.exitCode})`, cs);
     this.kick();

@@ -249,6 +249,34 @@ describe.skipIf(skip !== undefined)('ProcessEngine (root)', () => {
     expect(await lines(c)).toEqual(['hidden']);
   });
 
+  it('runs as the user the spec names, resolved in the image', async () => {
+    const byName = await run(makeTask('user', { image: 'busybox', user: 'nobody', command: ['id'] }));
+    const byIds = await run(makeTask('uid', { image: 'busybox', user: '1234:65534', command: ['id', '-u'] }));
+    expect(await byName.wait()).toEqual({ exitCode: 0 });
+    expect((await lines(byName))[0]).toMatch(/^uid=65534\(nobody\) gid=65534\(nogroup\)/);
+    expect(await byIds.wait()).toEqual({ exitCode: 0 });
+    expect(await lines(byIds)).toEqual(['1234']);
+    const unknown = engine.controller(
+      makeTask('nouser', { image: 'busybox', user: 'ghost', command: ['id'] }),
+    );
+    await expect(unknown.prepare({ files: [], workDir: join(tmp, 'work', 'nouser') })).rejects.toThrow(
+      /"ghost"/,
+    );
+  });
+
+  it('follows logs as they are written and ends when the task exits', async () => {
+    const c = await run(
+      makeTask('follow', {
+        image: 'busybox',
+        command: ['/bin/sh', '-c', 'for i in 1 2 3; do echo line $i; sleep 0.2; done'],
+      }),
+    );
+    const seen: string[] = [];
+    for await (const l of c.logs({ follow: true })) seen.push(l.line);
+    expect(seen).toEqual(['line 1', 'line 2', 'line 3']);
+    expect((await c.inspect()).running).toBe(false);
+  });
+
   it('adopts a running task after an agent restart instead of starting it again', async () => {
     const task = makeTask('adopt', {
       image: 'busybox',

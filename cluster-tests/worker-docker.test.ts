@@ -193,6 +193,45 @@ describe.skipIf(skipReason !== undefined)('a Shoal agent on a real Docker Engine
     expect(mountinfo).toContain(taskDir);
   });
 
+  it("another task's container cannot see the secret", async () => {
+    const res = (await manager.control?.createService({
+      spec: {
+        name: 'other',
+        taskTemplate: { containerSpec: { image: IMAGE, command: ['sleep', '1000'], stopGracePeriod: 1e9 } },
+        mode: { replicated: { replicas: 1 } },
+      },
+    })) as { service: Service };
+    await eventually(
+      () =>
+        manager.store
+          .find('task', { serviceId: res.service.id })
+          .some((t) => t.status?.state === 'TASK_STATE_RUNNING'),
+      'the other task RUNNING',
+      undefined,
+      60_000,
+    );
+    const other = manager.store.find('task', { serviceId: res.service.id })[0];
+    const [c] = await containersOf(other?.id ?? '');
+    const info = await docker.getContainer(c?.Id ?? '').inspect();
+    const secretsRoot = join(root, 'worker', 'secrets');
+    expect(info.Mounts.filter((m) => m.Source.startsWith(secretsRoot))).toEqual([]);
+    const e = await docker.getContainer(c?.Id ?? '').exec({
+      Cmd: ['sh', '-c', `ls /run/secrets 2>&1; ls ${secretsRoot} 2>&1`],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await e.start({});
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve) => {
+      stream.on('data', (b: Buffer) => chunks.push(b));
+      stream.on('end', () => resolve());
+    });
+    const seen = Buffer.concat(chunks).toString('latin1');
+    expect(seen).not.toContain('api-key');
+    expect(seen).toMatch(/No such file or directory/);
+    await manager.control?.removeService({ serviceId: res.service.id });
+  });
+
   it('a restarted agent adopts the container instead of starting another', async () => {
     const before = await containersOf(taskId);
     await agent.stop();

@@ -13,6 +13,19 @@ export const STATIC_BUSYBOX = '/bin/busybox';
 
 /** Why busybox tests cannot run here, or undefined when /bin/busybox is a static busybox. */
 export async function busyboxMissing(): Promise<string | undefined> {
+  if (!existsSync(STATIC_BUSYBOX) && process.getuid?.() === 0) {
+    // A fresh machine: install it (several test files may try at once; apt waits for its lock).
+    const lock = ['-o', 'DPkg::Lock::Timeout=600'];
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (let attempt = 0; attempt < 5 && !existsSync(STATIC_BUSYBOX); attempt++) {
+      try {
+        await run('apt-get', [...lock, 'update'], { maxBuffer: 64 << 20, env });
+        await run('apt-get', [...lock, 'install', '-y', 'busybox-static'], { maxBuffer: 64 << 20, env });
+      } catch {
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
+  }
   if (!existsSync(STATIC_BUSYBOX)) return 'no /bin/busybox (apt-get install -y busybox-static)';
   const { stdout } = await run('file', ['-L', STATIC_BUSYBOX]).catch(() => ({ stdout: 'static' }));
   return stdout.includes('static') ? undefined : '/bin/busybox is not statically linked';

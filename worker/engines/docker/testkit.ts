@@ -50,15 +50,26 @@ export async function ensureDockerInstalled(): Promise<string | undefined> {
     (await hasCommand('dockerd')) && (await isInstalled('busybox-static'));
   if (await ready()) return undefined;
   if (process.getuid?.() !== 0) return 'dockerd or busybox-static missing and not root: cannot install them';
-  try {
-    await run('apt-get', ['update'], { maxBuffer: 64 << 20 });
-    await run('apt-get', ['install', '-y', 'docker.io', 'busybox-static'], {
-      maxBuffer: 64 << 20,
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  } catch (err) {
-    return `apt-get install docker.io busybox-static failed: ${(err as Error).message}`;
+  // Two test files may get here at once on a fresh machine: wait for apt's locks and retry.
+  const lock = ['-o', 'DPkg::Lock::Timeout=600'];
+  let lastErr: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      if (await ready()) return undefined;
+      await run('apt-get', [...lock, 'update'], { maxBuffer: 64 << 20 });
+      await run('apt-get', [...lock, 'install', '-y', 'docker.io', 'busybox-static'], {
+        maxBuffer: 64 << 20,
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+      lastErr = undefined;
+      break;
+    } catch (err) {
+      lastErr = err;
+      await new Promise((r) => setTimeout(r, 5000));
+    }
   }
+  if (lastErr !== undefined)
+    return `apt-get install docker.io busybox-static failed: ${(lastErr as Error).message}`;
   return (await ready()) ? undefined : 'docker.io installed but dockerd still not found';
 }
 

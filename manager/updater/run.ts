@@ -14,7 +14,7 @@ import type { Logger } from '../../proto/shared/log.ts';
 import { before, isDirty, isTerminal, newTask, observed } from '../orchestrator/common.ts';
 import type { MemoryStore } from '../store/memory.ts';
 import type { Service, StoreEvent, Task } from '../store/types.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../orchestrator/clock.ts';
 import { resolvePolicy, type UpdatePolicy } from './policy.ts';
 import { isSlotDirty, allInSlot, distinctKeys, keyString, slotTasks, type SlotKey } from './slots.ts';
 import {

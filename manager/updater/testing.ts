@@ -9,7 +9,7 @@ import { before, newTask, observed } from '../orchestrator/common.ts';
 import { TO_OBJECT, clone, type MemoryStore } from '../store/memory.ts';
 import type { Service, StoreEvent, Task, TaskState } from '../store/types.ts';
 import type { ServiceSpec__Output } from '../../proto/gen/shoal/api/ServiceSpec.ts';
-import type { TimerHandle } from './clock.ts';
+import type { TimerHandle } from '../orchestrator/clock.ts';
 import { MESSAGES, timestamp } from './status.ts';
 import { currentSlots } from './slots.ts';
 import { transact } from './writes.ts';

@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../../proto/shared/log.ts';
 import type { MemoryStore } from '../store/memory.ts';
 import type { Service, Task } from '../store/types.ts';
 import type { Updater } from './api.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../orchestrator/clock.ts';
 import { UpdateRun } from './run.ts';
 import { currentSlots } from './slots.ts';
 

@@ -368,11 +368,13 @@ describe('lookups and lists', () => {
   it('finds a service by ID, name or unique ID prefix; an ambiguous prefix is an error', async () => {
     const { api, store } = setup();
     const ids: string[] = [];
-    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])
+    // Names with a '-' can never be an ID prefix (IDs are base 36), so a prefix lookup
+    // below is never answered by the name lookup that comes first.
+    for (const name of ['s-a', 's-b', 's-c', 's-d', 's-e', 's-f', 's-g', 's-h'])
       ids.push((await api.createService({ spec: spec({ name }) })).service.id);
     const [first = ''] = ids;
     expect((await api.getService({ serviceId: first })).service.id).toBe(first);
-    expect((await api.getService({ serviceId: 'b' })).service.spec?.name).toBe('b');
+    expect((await api.getService({ serviceId: 's-b' })).service.spec?.name).toBe('s-b');
     const unique = (id: string): string => {
       for (let n = 1; ; n++)
         if (ids.filter((x) => x.startsWith(id.slice(0, n))).length === 1) return id.slice(0, n);

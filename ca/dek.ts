@@ -50,6 +50,11 @@ export class ManagerKeys {
     return this.kek !== null;
   }
 
+  /** True when the key file is encrypted under exactly this unlock key. */
+  usesUnlockKey(unlockKey: string): boolean {
+    return this.kek !== null && this.kek.equals(parseUnlockKey(unlockKey));
+  }
+
   /** The key the raft storage must be opened with. */
   dataKey(): DataKey {
     if (!this.material.dek) throw new Error('ca: no DEK');

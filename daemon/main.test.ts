@@ -2,20 +2,60 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SHOAL_VERSION } from '../proto/version.ts';
-import { main } from './main.ts';
+import { DEFAULT_SOCKET, main, type DaemonOptions } from './main.ts';
 
-describe('shoald', () => {
-  it('prints its version and help when run bare', async () => {
-    let out = '';
-    expect(await main([], { out: (s) => (out += s), err: () => {} })).toBe(0);
-    expect(out).toContain(`shoald version ${SHOAL_VERSION}`);
-    expect(out).toContain('Usage: shoald');
+/** Parses shoald's argv without starting anything: the options it would run with, or its error. */
+async function parse(argv: string[]): Promise<{ code: number; opts?: DaemonOptions; err: string }> {
+  let opts: DaemonOptions | undefined;
+  let err = '';
+  const code = await main(argv, { out: () => {}, err: (s) => (err += s) }, (o) => {
+    opts = o;
+    return Promise.resolve(0);
+  });
+  return { code, err, ...(opts ? { opts } : {}) };
+}
+
+describe('shoald flags', () => {
+  it('runs with the documented defaults', async () => {
+    const { code, opts } = await parse(['--data-root', '/tmp/x']);
+    expect(code).toBe(0);
+    expect(opts).toMatchObject({
+      dataRoot: '/tmp/x',
+      hosts: [DEFAULT_SOCKET],
+      listenAddr: '0.0.0.0:2377',
+      engine: 'process',
+    });
   });
 
-  it('fails on an unknown flag with a message and a non-zero exit', async () => {
-    let err = '';
-    expect(await main(['--nope'], { out: () => {}, err: (s) => (err += s) })).not.toBe(0);
-    expect(err).toContain("unknown option '--nope'");
+  it('takes -H more than once, unix and tcp, and a listen address without a port', async () => {
+    const { opts } = await parse([
+      '-H',
+      'unix:///tmp/s.sock',
+      'tcp://127.0.0.1:2375',
+      '--listen-addr',
+      '127.0.0.1',
+      '--engine',
+      'docker',
+    ]);
+    expect(opts?.hosts).toEqual(['unix:///tmp/s.sock', 'tcp://127.0.0.1:2375']);
+    expect(opts?.listenAddr).toBe('127.0.0.1:2377');
+    expect(opts?.engine).toBe('docker');
+  });
+
+  it('refuses bad values before starting anything, naming the flag', async () => {
+    for (const [argv, msg] of [
+      [['--nope'], "unknown option '--nope'"],
+      [['--engine', 'vm'], "argument 'vm' is invalid"],
+      [['-H', 'http://x'], 'invalid -H "http://x"'],
+      [['-H', 'tcp://nohost'], 'use tcp://HOST:PORT'],
+      [['--tick-ms', '-5'], '--tick-ms must be a positive integer'],
+      [['--listen-addr', 'a b'], 'invalid address "a b"'],
+    ] as const) {
+      const r = await parse([...argv]);
+      expect(r.code, argv.join(' ')).not.toBe(0);
+      expect(r.opts, argv.join(' ')).toBeUndefined();
+      expect(r.err, argv.join(' ')).toContain(msg);
+    }
   });
 
   it('runs as a program through its bin shim', () => {

@@ -27,7 +27,7 @@ import type { Logger } from '../proto/shared/log.ts';
 import { silentLogger } from '../proto/shared/log.ts';
 import { RaftNode, type Member } from '../raft/node/index.ts';
 import { ensureIngress } from './allocator/ingress.ts';
-import { initCluster } from './controlapi/cluster.ts';
+import { initCluster, type InitClusterOptions } from './controlapi/cluster.ts';
 import type { ControlService } from './controlapi/rpc.ts';
 import { ReplicatedState, taggedProposers } from './replicated.ts';
 import { routed } from './routing.ts';
@@ -71,6 +71,8 @@ export interface ManagerOptions {
   readonly addr: string;
   readonly listenAddr?: string;
   readonly unlockKey?: string;
+  /** `swarm init --force-new-cluster`: restart as the only member of raft, keeping the committed state. */
+  readonly forceNewCluster?: boolean;
   readonly tickMs?: number;
   readonly electionTicks?: number;
   readonly log?: Logger;
@@ -106,6 +108,60 @@ export class Manager implements ManagerContext {
     this.rotation.start();
     raft.on('leaderChange', () => this.onLeaderChange());
     this.onLeaderChange();
+    ca.on('change', () => this.followUnlockKey());
+    this.followUnlockKey();
+  }
+
+  private keyUpdates: Promise<void> = Promise.resolve();
+
+  /**
+   * Keeps this manager's key file in step with the swarm's autolock setting: autolock on encrypts the
+   * key file under the swarm's unlock key and rotates the DEK (re-encrypting the raft data), a new unlock
+   * key re-encrypts the key file, autolock off stores it in clear again.
+   */
+  private followUnlockKey(): void {
+    this.keyUpdates = this.keyUpdates
+      .then(async () => {
+        if (this.stopped || !this.ca.initialised) return;
+        const want = this.ca.state.unlockKey;
+        if (want && !this.keys.autolocked) {
+          const { pending } = await this.keys.enableAutolock(want);
+          await this.raft.rekey(pending);
+          await this.keys.commitPendingDek();
+          this.log.info('autolock on: key file encrypted under the unlock key, DEK rotated');
+        } else if (want && !this.keys.usesUnlockKey(want)) {
+          await this.keys.rotateUnlockKey(want);
+          this.log.info('unlock key rotated: key file re-encrypted');
+        } else if (!want && this.keys.autolocked) {
+          await this.keys.disableAutolock();
+          this.log.info('autolock off: key file stored in clear');
+        }
+      })
+      .catch((err: unknown) => this.log.error({ err }, 'could not apply the swarm autolock setting'));
+  }
+
+  /**
+   * `swarm leave --force` on a manager: hands leadership on if it leads, asks the leader to remove it
+   * from raft, then stops. The last manager just stops (the swarm's state goes with it).
+   */
+  async leave(): Promise<void> {
+    const others = this.raft.status().members.filter((m) => m.id !== this.nodeId);
+    const next = others[0];
+    if (next) {
+      if (this.raft.isLeader()) {
+        this.raft.transferLeadership(next.id);
+        const end = Date.now() + 10_000;
+        while (this.raft.leader()?.id === this.nodeId || !this.raft.leader()) {
+          if (Date.now() > end)
+            throw new FailedPreconditionError('leadership could not be handed to another manager in time');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      const addr = this.leaderAddr();
+      if (!addr) throw new FailedPreconditionError('no raft leader to leave through');
+      await raftLeave(addr, this.creds);
+    }
+    await this.stop();
   }
 
   get addr(): string {
@@ -136,7 +192,13 @@ export class Manager implements ManagerContext {
   // ---- starting ----
 
   /** `swarm init`: a new swarm with this manager as its only member. */
-  static async init(o: ManagerOptions & { readonly clusterId?: string }): Promise<Manager> {
+  static async init(
+    o: ManagerOptions & {
+      readonly clusterId?: string;
+      /** `swarm init` options: the spec's non-zero fields over Swarm's defaults, address pool, data path port. */
+      readonly cluster?: Omit<InitClusterOptions, 'clusterId' | 'joinTokens' | 'rootCaPem'>;
+    },
+  ): Promise<Manager> {
     const dir = new CertificateDir(join(o.dataRoot, 'certificates'));
     const keys = await generateKeyPair();
     const keyPem = await privateKeyPem(keys.privateKey);
@@ -149,6 +211,7 @@ export class Manager implements ManagerContext {
     await m.ca.propose({ op: 'init', state });
     await m.ca.propose(record);
     await initCluster(m.store, {
+      ...o.cluster,
       clusterId: state.clusterId,
       joinTokens: state.joinTokens,
       rootCaPem: state.rootCertPem,
@@ -169,6 +232,25 @@ export class Manager implements ManagerContext {
       { rootPem: joined.rootPem, certPem: joined.certPem, keyPem: joined.keyPem },
       joined.identity.clusterId,
     );
+    const res = await raftJoin(o.remoteAddr, creds, o.addr);
+    const m = await Manager.start(o, dir, {
+      bootstrap: false,
+      peers: res.members.map((x) => ({ id: x.raftId, addr: x.addr })),
+    });
+    await m.waitCaughtUp();
+    return m;
+  }
+
+  /**
+   * A worker promoted to manager: its certificate (already renewed with the manager role) is on disk;
+   * it asks the leader, through `remoteAddr`, to add it to raft, then catches up.
+   */
+  static async promoted(o: ManagerOptions & { readonly remoteAddr: string }): Promise<Manager> {
+    const dir = new CertificateDir(join(o.dataRoot, 'certificates'));
+    const keys = await ManagerKeys.open(dir);
+    const { certPem, rootPem } = await dir.readCertificates();
+    const identity = identityOf(certPem);
+    const creds = new NodeTlsCredentials({ rootPem, certPem, keyPem: keys.keyPem() }, identity.clusterId);
     const res = await raftJoin(o.remoteAddr, creds, o.addr);
     const m = await Manager.start(o, dir, {
       bootstrap: false,
@@ -232,6 +314,7 @@ export class Manager implements ManagerContext {
       ...(o.electionTicks ? { electionTicks: o.electionTicks } : {}),
       ...(o.log ? { log: o.log } : {}),
       ...(how.bootstrap ? { bootstrap: [{ id: identity.nodeId, addr: o.addr }] } : {}),
+      ...(o.forceNewCluster ? { forceNewCluster: true } : {}),
       ...(how.peers ? { peers: how.peers } : {}),
       services: (server) => {
         caServer.register(server);
@@ -365,10 +448,66 @@ function membershipHandlers(
         cb(Object.assign(new Error(p.details), p));
       });
     },
-    Leave: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => {
-      cb(Object.assign(new Error('not implemented yet'), { code: grpc.status.UNIMPLEMENTED }));
+    Leave: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      void (async () => {
+        const r = raft();
+        const caller = peerIdentity(call.getAuthContext());
+        if (!r || !caller) throw new FailedPreconditionError('raft leave needs a manager certificate');
+        if (!r.isLeader()) {
+          const md = new grpc.Metadata();
+          const addr = leaderAddr();
+          if (addr) md.set(LEADER_ADDR_HEADER, addr);
+          const details = `not the leader${addr ? `; the leader is at ${addr}` : ''}`;
+          cb(Object.assign(new Error(details), { code: grpc.status.UNAVAILABLE, details, metadata: md }));
+          return;
+        }
+        if (caller.nodeId === r.leader()?.id)
+          throw new FailedPreconditionError('the leader cannot remove itself; transfer leadership first');
+        if (r.status().members.some((m) => m.id === caller.nodeId)) {
+          if (!r.canRemoveMember(caller.nodeId))
+            throw new FailedPreconditionError(
+              'raft: removing this manager would lose quorum; bring the unreachable managers back first',
+            );
+          await r.removeMember(caller.nodeId);
+        }
+        cb(null, {});
+      })().catch((err: unknown) => {
+        const p = toGrpcError(err);
+        cb(Object.assign(new Error(p.details), p));
+      });
     },
   };
+}
+
+/** Asks the leader (following a redirect) to remove this manager from raft. */
+async function raftLeave(addr: string, creds: NodeTlsCredentials): Promise<void> {
+  let target = addr;
+  for (let hop = 0; hop < 3; hop++) {
+    const client = new (grpcServices().shoal.api.RaftMembership)(
+      target,
+      creds.client(),
+      CLUSTER_CHANNEL_OPTIONS,
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.Leave({}, { deadline: Date.now() + 15_000 }, (err) => {
+          if (!err) return resolve();
+          const leader = err.metadata?.get(LEADER_ADDR_HEADER)[0];
+          if (err.code === grpc.status.UNAVAILABLE && typeof leader === 'string')
+            return reject(Object.assign(err, { leaderAddr: leader }));
+          reject(err);
+        });
+      });
+      return;
+    } catch (err) {
+      const next = (err as { leaderAddr?: string }).leaderAddr;
+      if (!next || next === target) throw err;
+      target = next;
+    } finally {
+      client.close();
+    }
+  }
+  throw new FailedPreconditionError('raft leave: too many redirects');
 }
 
 /** Asks the leader (following a redirect) to add this manager to raft. */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../../proto/shared/errors.ts';
+import { applyChanges, EMPTY_IMAGE_CONFIG, readSavedConfig, type ImageConfig } from './config.ts';
 import { applyLayer, readManifestLayers } from './layers.ts';
 import { normaliseImageName, safeDirName } from './names.ts';
 import { extractTar, listTar } from './tar.ts';
@@ -23,6 +24,7 @@ export interface ImageInfo {
 interface ImageJson {
   readonly name: string;
   readonly importedAt: string;
+  readonly config?: ImageConfig;
 }
 
 const TMP_PREFIX = '.tmp-';
@@ -37,8 +39,9 @@ export class ImageStore {
    * @returns the canonical name.
    * @throws InvalidArgumentError for a bad name, a missing file, or a file that is not a tar archive.
    */
-  async import(name: string, tarballPath: string): Promise<string> {
+  async import(name: string, tarballPath: string, o: { changes?: readonly string[] } = {}): Promise<string> {
     const canonical = normaliseImageName(name);
+    applyChanges(EMPTY_IMAGE_CONFIG, o.changes ?? []); // refuse bad changes before unpacking anything
     const st = await stat(tarballPath).catch(() => undefined);
     if (!st?.isFile()) {
       throw new InvalidArgumentError(
@@ -59,6 +62,7 @@ export class ImageStore {
     const rootfs = join(tmp, 'rootfs');
     try {
       await mkdir(rootfs, { recursive: true, mode: 0o755 });
+      let config = EMPTY_IMAGE_CONFIG;
       if (members.some((m) => m === 'manifest.json' || m === './manifest.json')) {
         const archive = join(tmp, 'archive');
         await mkdir(archive);
@@ -66,11 +70,16 @@ export class ImageStore {
         for (const layer of await readManifestLayers(archive, tarballPath)) {
           await applyLayer(join(archive, layer), rootfs);
         }
+        config = await readSavedConfig(archive);
         await rm(archive, { recursive: true, force: true });
       } else {
         await extractTar(tarballPath, rootfs);
       }
-      const meta: ImageJson = { name: canonical, importedAt: new Date().toISOString() };
+      const meta: ImageJson = {
+        name: canonical,
+        importedAt: new Date().toISOString(),
+        config: applyChanges(config, o.changes ?? []),
+      };
       await writeFile(join(tmp, 'image.json'), JSON.stringify(meta));
       await this.swapIn(tmp, join(this.root, safeDirName(canonical)));
       return canonical;
@@ -102,6 +111,18 @@ export class ImageStore {
     const rootfs = join(this.root, safeDirName(canonical), 'rootfs');
     const st = await stat(rootfs).catch(() => undefined);
     return st?.isDirectory() ? rootfs : undefined;
+  }
+
+  /** The run configuration of an imported image (entrypoint, cmd, env, workdir), or undefined. */
+  async config(name: string): Promise<ImageConfig | undefined> {
+    const rootfs = await this.get(name);
+    if (!rootfs) return undefined;
+    try {
+      const meta = JSON.parse(await readFile(join(rootfs, '..', 'image.json'), 'utf8')) as ImageJson;
+      return meta.config ?? EMPTY_IMAGE_CONFIG;
+    } catch {
+      return EMPTY_IMAGE_CONFIG;
+    }
   }
 
   /** Every imported image, by name. */

@@ -18,6 +18,7 @@ import type {
   TaskRuntimeStatus,
 } from '../../executor/types.ts';
 import type { ImageStore } from '../../images/store.ts';
+import { EMPTY_IMAGE_CONFIG, taskArgv } from '../../images/config.ts';
 import { createCgroups, removeCgroups, type CgroupSupport } from './cgroups.ts';
 import { readLogs } from './logs.ts';
 import { descendant, isAlive, sleep, startTimeOf } from './procfs.ts';
@@ -75,16 +76,17 @@ export class ProcessController implements TaskController {
     const existing = await readState(this.deps.stateDir);
     if (existing?.pid !== undefined) return;
     const cs = this.spec;
-    const argv = cs.command.length > 0 ? [...cs.command, ...cs.args] : [...cs.args];
+    const image = cs.image;
+    const rootfs = image === '' ? undefined : await this.deps.images.get(image);
+    const imageConfig = (rootfs ? await this.deps.images.config(image) : undefined) ?? EMPTY_IMAGE_CONFIG;
+    const argv = taskArgv(cs.command, cs.args, imageConfig);
     if (argv.length === 0) {
       throw new InvalidArgumentError(
-        `task ${this.task.id}: no command to run (ContainerSpec.Command and Args are both empty)`,
+        `task ${this.task.id}: no command to run (ContainerSpec.Command and Args are empty${rootfs ? ` and image ${image} has no entrypoint or cmd` : ''})`,
         'ContainerSpec.Command',
       );
     }
     parseSignal(cs.stopSignal); // reject a bad stop signal now, not at shutdown
-    const image = cs.image;
-    const rootfs = image === '' ? undefined : await this.deps.images.get(image);
     const note =
       image !== '' && rootfs === undefined
         ? `image ${image} is not imported: running on the host's filesystem`
@@ -109,7 +111,7 @@ export class ProcessController implements TaskController {
       recorderFile: join(this.deps.stateDir, 'recorder.sh'),
       rootfs: root,
       hostname: cs.hostname !== '' ? cs.hostname : this.task.id.slice(0, 12),
-      dir: cs.dir !== '' ? cs.dir : '/',
+      dir: cs.dir !== '' ? cs.dir : imageConfig.workingDir !== '' ? imageConfig.workingDir : '/',
       ...(ids ? { uid: ids.uid, gid: ids.gid } : {}),
       argv,
       files: ctx.files,
@@ -121,7 +123,7 @@ export class ProcessController implements TaskController {
     await writeFile(plan.recorderFile, recorderScript(plan), { mode: 0o700 });
     await writeFile(
       join(this.deps.stateDir, 'env.json'),
-      JSON.stringify(this.environment(cs.env, plan.hostname, ids?.home ?? '/root')),
+      JSON.stringify(this.environment([...imageConfig.env, ...cs.env], plan.hostname, ids?.home ?? '/root')),
     );
     await writeState(this.deps.stateDir, {
       taskId: this.task.id,

@@ -271,6 +271,7 @@ export class ShoalNode implements DaemonBackend {
       await this.stopWorkerSide({ shutdownTasks: true });
       if (m) await m.leave().catch((err: unknown) => this.log.warn({ err }, 'raft leave failed'));
       this.manager = undefined;
+      this.plane?.close();
       this.plane = undefined;
       this.saved = undefined;
       await clearSwarmState(this.o.dataRoot);
@@ -294,6 +295,7 @@ export class ShoalNode implements DaemonBackend {
     await this.stopWorkerSide({ shutdownTasks: false });
     await this.manager?.stop();
     this.manager = undefined;
+    this.plane?.close();
   }
 
   // ---- internals ----
@@ -368,6 +370,7 @@ export class ShoalNode implements DaemonBackend {
     await this.stopWorkerSide({ shutdownTasks: false });
     await this.manager?.stop();
     this.manager = undefined;
+    this.plane?.close();
     const { listenAddr, advertiseAddr } = req.listenAddr
       ? this.addresses(req.listenAddr, req.advertiseAddr)
       : { listenAddr: saved.listenAddr, advertiseAddr: saved.advertiseAddr };
@@ -499,6 +502,7 @@ export class ShoalNode implements DaemonBackend {
       } else {
         const m = this.manager;
         this.manager = undefined;
+        this.plane?.close();
         this.plane = undefined;
         await m?.stop();
         const { rm } = await import('node:fs/promises');

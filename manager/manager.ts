@@ -329,6 +329,10 @@ export class Manager implements ManagerContext {
           );
         }
         server.addService(
+          api.Logs.service,
+          routed(api.Logs.service, 'logs', () => ref.manager?.everywhere?.['Logs'], leaderAddr),
+        );
+        server.addService(
           api.Control.service,
           routed(
             api.Control.service,

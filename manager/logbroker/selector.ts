@@ -35,14 +35,15 @@ export function normaliseSelector(s: Partial<Selector> | null | undefined): Sele
 /** Whether `task` is selected: its ID, service ID or node ID is named, and it is placed on a node. */
 export function taskSelected(task: Pick<Task, 'id' | 'serviceId' | 'nodeId'>, s: Selector): boolean {
   if (task.nodeId === '') return false;
-  return s.taskIds.includes(task.id) || s.serviceIds.includes(task.serviceId) || s.nodeIds.includes(task.nodeId);
+  return (
+    s.taskIds.includes(task.id) || s.serviceIds.includes(task.serviceId) || s.nodeIds.includes(task.nodeId)
+  );
 }
 
 /** Resolves a selector against the store: services to their tasks, tasks to the nodes that run them. */
 export function resolveSelector(store: ReadTx, s: Selector): Resolved {
   const tasks = new Map<string, Task>();
-  for (const serviceId of s.serviceIds)
-    for (const t of store.find('task', { serviceId })) tasks.set(t.id, t);
+  for (const serviceId of s.serviceIds) for (const t of store.find('task', { serviceId })) tasks.set(t.id, t);
   for (const nodeId of s.nodeIds) for (const t of store.find('task', { nodeId })) tasks.set(t.id, t);
   for (const id of s.taskIds) {
     const t = store.get('task', id);

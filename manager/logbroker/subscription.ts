@@ -38,6 +38,7 @@ export class Subscription implements AsyncIterable<LogMessage__Output> {
   private wake: (() => void) | undefined;
   private error: Error | undefined;
   private over = false;
+  private opened = false;
 
   constructor(private readonly init: SubscriptionInit) {}
 
@@ -115,9 +116,17 @@ export class Subscription implements AsyncIterable<LogMessage__Output> {
     this.init.onEnd(this, unclosed);
   }
 
-  /** Without follow: ends once no node is pending (at once when no node had a selected task). */
-  checkDone(): void {
-    if (!this.follow && ![...this.nodes.values()].includes('pending')) this.end();
+  /**
+   * The initial nodes are all added: from now on, without follow, the subscription ends once no node
+   * is pending (at once when no node had a selected task, or all were skipped).
+   */
+  open(): void {
+    this.opened = true;
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (this.opened && !this.follow && ![...this.nodes.values()].includes('pending')) this.end();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<LogMessage__Output> {

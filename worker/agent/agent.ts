@@ -6,7 +6,8 @@
  * Connection: Session stream, then Heartbeat at the period each answer names, the Assignments stream
  * and UpdateTaskStatus batches. When anything breaks it reconnects after a backoff (100 ms doubling to
  * 8 s), to the leader named by a `shoal-leader-addr` header if there was one, else to the next manager of
- * the list the dispatcher last sent (which replaces the configured list).
+ * the list the dispatcher last sent (which replaces the configured list). Each new session also opens
+ * the log broker's ListenSubscriptions on the same manager (logs.ts).
  */
 import * as grpc from '@grpc/grpc-js';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import type { TaskStatusUpdate } from '../../proto/gen/shoal/api/TaskStatusUpdat
 import { grpcServices } from '../../proto/load.ts';
 import { silentLogger, type Logger } from '../../proto/shared/log.ts';
 import type { Engine } from '../executor/types.ts';
+import { LogPublisher } from './logs.ts';
 import { StatusReporter } from './reporter.ts';
 import { AgentStore } from './store.ts';
 import { TaskManager, type SecretsHook } from './tasks.ts';
@@ -56,6 +58,7 @@ export class Agent {
   private readonly store: AgentStore;
   private readonly reporter = new StatusReporter();
   private readonly tasks: TaskManager;
+  private readonly logs: LogPublisher;
   private managers: string[];
   private addr: string;
   private client: DispatcherClient | undefined;
@@ -68,6 +71,8 @@ export class Agent {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private started: Promise<void> | undefined;
   private stopped = false;
+  /** Set by shutdownAll: never connect again. */
+  private leaving = false;
   /** Sessions opened so far (reconnects included). */
   sessions = 0;
 
@@ -85,6 +90,13 @@ export class Agent {
       secrets: o.secrets,
       log: this.log,
       now: o.now,
+    });
+    this.logs = new LogPublisher({
+      credentials: o.credentials,
+      channelOptions: o.channelOptions,
+      engine: o.engine,
+      tasks: () => this.tasks.tasks(),
+      log: this.log,
     });
   }
 
@@ -108,6 +120,18 @@ export class Agent {
     return this.tasks.taskIds();
   }
 
+  /**
+   * `swarm leave`: disconnects from the managers for good, then shuts down and removes every task this
+   * agent drives (secrets released, work directories deleted). Call `stop()` afterwards.
+   */
+  async shutdownAll(): Promise<void> {
+    await this.started?.catch(() => undefined);
+    this.leaving = true;
+    clearTimeout(this.reconnectTimer);
+    this.teardown();
+    await this.tasks.removeAll();
+  }
+
   /** Disconnects (after one last attempt to send pending statuses) and closes the store. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -118,13 +142,14 @@ export class Agent {
     this.reporter.close();
     clearTimeout(this.reconnectTimer);
     this.teardown();
+    await this.logs.stop();
     await this.store.close();
   }
 
   // ---- connection ----
 
   private connect(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.leaving) return;
     this.log.debug({ addr: this.addr }, 'connecting');
     const client = new (grpcServices().shoal.api.Dispatcher)(
       this.addr,
@@ -149,6 +174,7 @@ export class Agent {
     this.backoffMs = BACKOFF_MIN_MS;
     this.log.info({ addr: this.addr, sessionId: m.sessionId }, 'session established');
     this.openAssignments();
+    this.logs.connect(this.addr);
     this.heartbeat();
     this.tasks.reportAll();
     this.reporter.setSender((updates) => this.sendStatus(updates));
@@ -179,6 +205,7 @@ export class Agent {
     this.session = undefined;
     this.assignments = undefined;
     this.sessionId = '';
+    this.logs.disconnect();
     s?.cancel();
     a?.cancel();
     this.client?.close();

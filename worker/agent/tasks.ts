@@ -31,6 +31,8 @@ export interface TaskManagerOptions {
 
 export class TaskManager {
   private readonly runners = new Map<string, TaskRunner>();
+  /** The latest task object of each runner (for log subscriptions). */
+  private readonly objects = new Map<string, Task>();
   private readonly removing = new Map<string, Promise<void>>();
   /** Secret and config objects with their data: memory only, replaced by every COMPLETE assignment. */
   private readonly secrets = new Map<string, Secret>();
@@ -61,6 +63,11 @@ export class TaskManager {
     return [...this.runners.keys()];
   }
 
+  /** The tasks this agent drives now, as last assigned. */
+  tasks(): Task[] {
+    return [...this.objects.values()];
+  }
+
   apply(m: AssignmentsMessage__Output): void {
     if (m.type === 'TYPE_COMPLETE') {
       const keep = new Set(m.changes.flatMap((c) => (c.assignment?.task ? [c.assignment.task.id] : [])));
@@ -85,6 +92,12 @@ export class TaskManager {
     }
   }
 
+  /** `swarm leave`: shuts down and removes every task, and resolves once all of them are gone. */
+  async removeAll(): Promise<void> {
+    for (const id of [...this.runners.keys()]) this.drop(id);
+    await Promise.allSettled([...this.removing.values()]);
+  }
+
   /** Stops driving tasks (their work keeps running) and waits for removals in progress. */
   async close(): Promise<void> {
     this.closed = true;
@@ -96,6 +109,7 @@ export class TaskManager {
     if (this.removing.has(task.id)) return;
     const r = this.runners.get(task.id);
     void this.o.store.putTask(task).catch((err: unknown) => this.o.log.error({ err }, 'persisting task'));
+    this.objects.set(task.id, task);
     if (r) r.update(task);
     else this.create(task, undefined);
   }
@@ -110,6 +124,7 @@ export class TaskManager {
       ...(this.o.now ? { now: this.o.now } : {}),
     });
     this.runners.set(task.id, runner);
+    this.objects.set(task.id, task);
   }
 
   private onStatus(taskId: string, status: TaskStatus): void {
@@ -135,6 +150,7 @@ export class TaskManager {
         this.o.log.error({ err, taskId }, 'removing task');
       } finally {
         this.runners.delete(taskId);
+        this.objects.delete(taskId);
         this.removing.delete(taskId);
       }
     })();

@@ -7,7 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApi, listenOn } from './api/server.ts';
+import { buildApi, listenOn } from './http/server.ts';
 import { imagesPlugin } from './images-api.ts';
 import { ShoalNode, withPort } from './node.ts';
 import { createLogger } from '../proto/shared/log.ts';

@@ -17,6 +17,7 @@ import {
   ConfChangePendingError,
   decodeConfChange,
   encodeConfChange,
+  forceNewCluster,
   nodeId,
   ProposalDroppedError,
   RawNode,
@@ -56,6 +57,16 @@ export interface RaftNodeOptions {
   readonly bootstrap?: readonly Member[];
   /** Peers to reach before the log says who the members are (a joining node's leader). */
   readonly peers?: readonly Member[];
+  /**
+   * `swarm init --force-new-cluster`: recover from a quorum lost for good. On start, after loading the
+   * persisted state, everything after the persisted commit index is discarded and committed
+   * membership changes of a new term are written (durably, before anything else) that make this node
+   * the only voter and remove every other member; then it campaigns as soon as it has re-applied the
+   * committed log, and leads alone. Removed members' messages are ignored from then on. Later starts
+   * without the flag stay a one-member cluster. `peers` is ignored. Fails with NoClusterStateError
+   * when the data directory holds no committed state.
+   */
+  readonly forceNewCluster?: boolean;
   readonly tickMs?: number;
   readonly electionTicks?: number;
   readonly heartbeatTicks?: number;
@@ -93,6 +104,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private raw!: RawNode;
   private readonly transport: RaftTransport;
   private readonly members = new Map<string, string>();
+  /** Members removed by a committed membership change: their messages are dropped (swarmkit's IsIDRemoved). */
+  private readonly removed = new Set<string>();
+  /** Set by forceNewCluster: campaign once every committed entry is applied (the core refuses before). */
+  private campaignWhenApplied = false;
   private readonly proposals = new Map<string, Waiter>();
   private readonly reads = new Map<string, Waiter & { index?: number }>();
   private readonly salt = randomBytes(8);
@@ -147,10 +162,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private async init(): Promise<void> {
     const o = this.o;
     if (this.storage.lastIndex() === 0 && o.bootstrap) await this.writeBootstrap(o.bootstrap);
+    if (o.forceNewCluster) await this.forceNewCluster();
     const snap = this.storage.snapshot();
     if (snap.meta.index > 0) this.restoreSnapshot(snap.data);
     this.appliedIndex = snap.meta.index;
-    for (const p of o.peers ?? []) this.members.set(p.id, p.addr);
+    if (!o.forceNewCluster) for (const p of o.peers ?? []) this.members.set(p.id, p.addr);
     this.raw = new RawNode({
       id: nodeId(o.id),
       storage: this.storage.core,
@@ -184,6 +200,31 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         }),
       }));
     await this.storage.save({ entries, hardState: { term: 1, vote: null, commit: entries.length } });
+  }
+
+  /**
+   * Rewrites the persisted state into a one-member cluster of this node (core's forceNewCluster) in
+   * one synced write. The new entries are committed; they are applied, with the rest of the committed
+   * log, by the first Ready as on any restart.
+   */
+  private async forceNewCluster(): Promise<void> {
+    const forced = forceNewCluster(
+      this.storage.core,
+      nodeId(this.o.id),
+      new TextEncoder().encode(this.o.addr),
+    );
+    await this.storage.save({ entries: forced.entries, hardState: forced.hardState });
+    for (const id of forced.removed) this.removed.add(id);
+    this.campaignWhenApplied = true;
+    this.log.warn(
+      {
+        removed: forced.removed,
+        discarded: forced.discarded,
+        term: forced.hardState.term,
+        commit: forced.hardState.commit,
+      },
+      'forcing a new one-member raft cluster: every other member removed',
+    );
   }
 
   // ---- public API ----
@@ -254,6 +295,29 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     });
   }
 
+  /**
+   * Whether removing `id` leaves a quorum of the remaining voters reachable (swarmkit's
+   * CanRemoveMember): with V voters left after the removal, at least ⌊V/2⌋+1 of them must be reachable.
+   * Reachable means the leader itself, or a follower the leader heard from within the last one to two
+   * election timeouts (leader progress). Removing a learner or a non-member leaves the voters as they
+   * are. False on a follower (only the leader knows; removals go through it) and for the last voter.
+   * Advisory: removeMember does not call it, so a caller that must not lose quorum asks first.
+   */
+  canRemoveMember(id: string): boolean {
+    const st = this.raw.status();
+    if (st.role !== 'leader') return false;
+    const remaining = [...st.progress].filter(([v, p]) => !p.learner && v !== id).map(([, p]) => p);
+    if (remaining.length === 0) return false;
+    const reachable = remaining.filter((p) => p.active).length;
+    return reachable >= Math.floor(remaining.length / 2) + 1;
+  }
+
+  /**
+   * Removes `id` (voter or learner) through a committed membership change; resolves once applied here.
+   * Leader only (NotLeaderError), one change at a time (MembershipError). It does not refuse a removal
+   * that leaves too few reachable voters for a quorum — see canRemoveMember. From then on this node
+   * ignores the removed member's messages.
+   */
   removeMember(id: string): Promise<void> {
     return this.changeMembership({ type: 'removeNode', nodeId: nodeId(id) });
   }
@@ -331,7 +395,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private receive(messages: Message[]): void {
     if (this.stopped) return;
-    for (const m of messages) this.raw.step(m);
+    for (const m of messages) {
+      // A removed member (or one left behind by forceNewCluster) must not disturb the cluster, e.g.
+      // by making this node adopt its higher term.
+      if (this.removed.has(m.from)) continue;
+      this.raw.step(m);
+    }
     this.kick();
   }
 
@@ -393,7 +462,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (rd.softState) this.noteLeader();
     // 4. Advance, then compact if due.
     this.raw.advance();
+    this.maybeCampaign();
     await this.maybeSnapshot();
+  }
+
+  /** After forceNewCluster: become leader at once instead of after an election timeout. */
+  private maybeCampaign(): void {
+    if (!this.campaignWhenApplied) return;
+    const st = this.raw.status();
+    if (st.applied < st.commit) return;
+    this.campaignWhenApplied = false;
+    if (st.role !== 'leader') this.raw.campaign();
   }
 
   private send(messages: readonly Message[]): void {
@@ -414,9 +493,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       const cc = decodeConfChange(e.data);
       const cs = this.raw.applyConfChange(cc);
       this.confVoters = [...cs.voters];
-      if (cc.type === 'removeNode') this.members.delete(cc.nodeId);
-      else if (cc.context && cc.context.byteLength > 0)
-        this.members.set(cc.nodeId, new TextDecoder().decode(cc.context));
+      this.noteMembership(cc);
       this.syncPeers();
     } else if (e.data.byteLength >= PROPOSAL_ID_BYTES) {
       const key = Buffer.from(e.data.subarray(0, PROPOSAL_ID_BYTES)).toString('hex');
@@ -429,6 +506,18 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       }
     }
     this.appliedIndex = e.index;
+  }
+
+  /** Keeps the address book and the removed ids in step with a committed membership change. */
+  private noteMembership(cc: ConfChange): void {
+    if (cc.type === 'removeNode') {
+      this.members.delete(cc.nodeId);
+      if (cc.nodeId !== this.o.id) this.removed.add(cc.nodeId);
+      return;
+    }
+    this.removed.delete(cc.nodeId);
+    if (cc.context && cc.context.byteLength > 0)
+      this.members.set(cc.nodeId, new TextDecoder().decode(cc.context));
   }
 
   private settleReads(): void {
@@ -446,6 +535,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     const data = encodeSnapshotData(
       [...this.members].map(([id, addr]) => ({ id, addr })),
       this.o.stateMachine.snapshot(),
+      [...this.removed],
     );
     await this.storage.createSnapshot(this.appliedIndex, this.raw.confState(), data);
     const compactTo = this.appliedIndex - this.settings.keepEntries;
@@ -453,8 +543,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   private restoreSnapshot(data: Uint8Array): void {
-    const { members, app } = decodeSnapshotData(data);
+    const { members, removed, app } = decodeSnapshotData(data);
     for (const m of members) this.members.set(m.id, m.addr);
+    for (const id of removed) if (id !== this.o.id) this.removed.add(id);
     this.o.stateMachine.restore(app);
   }
 

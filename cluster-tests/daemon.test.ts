@@ -26,7 +26,8 @@ interface NodeJson {
   ManagerStatus?: { Leader?: boolean; Reachability: string };
 }
 
-const info = async (n: DaemonHandle): Promise<Info> => (await api(n.socket, 'GET', '/v1.47/info')).json<Info>();
+const info = async (n: DaemonHandle): Promise<Info> =>
+  (await api(n.socket, 'GET', '/v1.47/info')).json<Info>();
 
 describe('shoald: node lifecycle through the API', () => {
   const kit = new ShoaldKit();
@@ -39,7 +40,7 @@ describe('shoald: node lifecycle through the API', () => {
     (await nodes(via)).find((x) => x.Description?.Hostname === name);
 
   beforeAll(async () => {
-    [m1, m2, m3, w1] = await Promise.all(['m1', 'm2', 'm3', 'w1'].map((n) => kit.add(n))) as [
+    [m1, m2, m3, w1] = (await Promise.all(['m1', 'm2', 'm3', 'w1'].map((n) => kit.add(n)))) as [
       DaemonHandle,
       DaemonHandle,
       DaemonHandle,
@@ -48,7 +49,7 @@ describe('shoald: node lifecycle through the API', () => {
   }, 120_000);
   afterAll(() => kit.destroy(), 120_000);
 
-  it('a new node is inactive and answers manager calls with Docker\'s 503', async () => {
+  it("a new node is inactive and answers manager calls with Docker's 503", async () => {
     expect((await info(m1)).Swarm.LocalNodeState).toBe('inactive');
     const r = await api(m1.socket, 'GET', '/v1.47/services');
     expect(r.status).toBe(503);
@@ -200,7 +201,8 @@ describe('shoald: node lifecycle through the API', () => {
       EncryptionConfig: { AutoLockManagers: true },
     });
     expect(r.status, r.body).toBe(200);
-    const key = (await api(m1.socket, 'GET', '/v1.47/swarm/unlockkey')).json<{ UnlockKey: string }>().UnlockKey;
+    const key = (await api(m1.socket, 'GET', '/v1.47/swarm/unlockkey')).json<{ UnlockKey: string }>()
+      .UnlockKey;
     expect(key).toMatch(/^SWMKEY-1-/);
     // The key file of every manager follows the swarm's setting.
     await new Promise((res) => setTimeout(res, 1500));
@@ -209,14 +211,18 @@ describe('shoald: node lifecycle through the API', () => {
     expect((await info(m3)).Swarm.LocalNodeState).toBe('locked');
     const locked = await api(m3.socket, 'GET', '/v1.47/services');
     expect(locked.status).toBe(503);
-    expect(locked.json<{ message: string }>().message).toContain('Swarm is encrypted and needs to be unlocked');
+    expect(locked.json<{ message: string }>().message).toContain(
+      'Swarm is encrypted and needs to be unlocked',
+    );
     // The rest of the swarm serves meanwhile.
     expect((await api(m1.socket, 'GET', '/v1.47/services')).status).toBe(200);
     const wrong = await api(m3.socket, 'POST', '/v1.47/swarm/unlock', {
       UnlockKey: 'SWMKEY-1-' + Buffer.alloc(32, 9).toString('base64').replace(/=+$/, ''),
     });
     expect(wrong.status).toBe(401);
-    expect(wrong.json<{ message: string }>().message).toBe('swarm could not be unlocked: invalid key provided');
+    expect(wrong.json<{ message: string }>().message).toBe(
+      'swarm could not be unlocked: invalid key provided',
+    );
     const ok = await api(m3.socket, 'POST', '/v1.47/swarm/unlock', { UnlockKey: key });
     expect(ok.status, ok.body).toBe(200);
     expect((await info(m3)).Swarm).toMatchObject({ LocalNodeState: 'active', ControlAvailable: true });

@@ -16,12 +16,13 @@ const IMAGE_NAME = /^[a-z0-9][a-z0-9._/-]{0,127}(:[A-Za-z0-9_.-]{1,128})?$/;
 
 export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync {
   return async (app: FastifyInstance): Promise<void> => {
-    app.addContentTypeParser(
-      ['application/x-tar', 'application/octet-stream'],
-      (_req, payload, done) => done(null, payload),
+    app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], (_req, payload, done) =>
+      done(null, payload),
     );
     const unavailable = (reply: { code: (n: number) => { send: (b: unknown) => unknown } }): unknown =>
-      reply.code(501).send({ message: 'images are imported only on the process engine (shoald --engine process)' });
+      reply
+        .code(501)
+        .send({ message: 'images are imported only on the process engine (shoald --engine process)' });
 
     app.post('/shoal/images/import', async (req, reply) => {
       if (!images) return unavailable(reply);
@@ -33,7 +34,9 @@ export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync
       const changes = given === undefined ? [] : Array.isArray(given) ? given : [given];
       const body = req.body as NodeJS.ReadableStream | undefined;
       if (!body || typeof body.pipe !== 'function')
-        return reply.code(400).send({ message: 'the request body must be a tarball (Content-Type: application/x-tar)' });
+        return reply
+          .code(400)
+          .send({ message: 'the request body must be a tarball (Content-Type: application/x-tar)' });
       const dir = await mkdtemp(join(tmpdir(), 'shoal-import-'));
       try {
         const file = join(dir, 'image.tar');

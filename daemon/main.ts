@@ -98,10 +98,14 @@ export function program(
     .option('--hostname <name>', 'the node name shown in `node ls`')
     .addOption(new Option('--tick-ms <ms>', 'raft tick (ms)').argParser(positiveInt('--tick-ms')).hideHelp())
     .addOption(
-      new Option('--cert-poll-ms <ms>', 'certificate status poll').argParser(positiveInt('--cert-poll-ms')).hideHelp(),
+      new Option('--cert-poll-ms <ms>', 'certificate status poll')
+        .argParser(positiveInt('--cert-poll-ms'))
+        .hideHelp(),
     )
     .addOption(
-      new Option('--heartbeat-ms <ms>', 'dispatcher heartbeat').argParser(positiveInt('--heartbeat-ms')).hideHelp(),
+      new Option('--heartbeat-ms <ms>', 'dispatcher heartbeat')
+        .argParser(positiveInt('--heartbeat-ms'))
+        .hideHelp(),
     )
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();

@@ -35,12 +35,11 @@ import type { DaemonBackend, HostInfo, LocalNodeState, RaftMetrics, SwarmLocalIn
 import { clusterPlane, type ClusterPlane } from './plane.ts';
 import { clearSwarmState, readSwarmState, writeSwarmState, type SwarmState } from './state.ts';
 
-export const NOT_IN_SWARM =
-  'This node is not part of a swarm';
+export const NOT_IN_SWARM = 'This node is not part of a swarm';
 export const ALREADY_IN_SWARM =
   'This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.';
 export const NOT_A_MANAGER =
-  'This node is not a swarm manager. Worker nodes can\'t be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.';
+  "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.";
 
 export interface ShoalNodeOptions {
   readonly dataRoot: string;
@@ -61,7 +60,8 @@ export interface ShoalNodeOptions {
   readonly hostname?: string;
 }
 
-type Status = { state: 'inactive' } | { state: 'locked' } | { state: 'active' } | { state: 'error'; error: string };
+type Status =
+  { state: 'inactive' } | { state: 'locked' } | { state: 'active' } | { state: 'error'; error: string };
 
 export class ShoalNode implements DaemonBackend {
   private readonly log: Logger;
@@ -380,10 +380,7 @@ export class ShoalNode implements DaemonBackend {
   }
 
   /** Starts what the saved state says: the manager (unless locked) and the worker side. */
-  private async resume(
-    s: SwarmState,
-    o: { unlockKey?: string; forceNewCluster?: boolean },
-  ): Promise<void> {
+  private async resume(s: SwarmState, o: { unlockKey?: string; forceNewCluster?: boolean }): Promise<void> {
     if (s.role === 'manager') {
       const plane = clusterPlane(this.planeOptions());
       try {
@@ -476,7 +473,8 @@ export class ShoalNode implements DaemonBackend {
     const agent = this.agent;
     this.agent = undefined;
     if (!agent) return;
-    if (o.shutdownTasks) await agent.shutdownAll().catch((err: unknown) => this.log.warn({ err }, 'task shutdown'));
+    if (o.shutdownTasks)
+      await agent.shutdownAll().catch((err: unknown) => this.log.warn({ err }, 'task shutdown'));
     await agent.stop();
   }
 

@@ -53,7 +53,10 @@ export function bool(query: unknown, key: string): boolean {
 export function version(query: unknown): { index: number } {
   const v = q(query, 'version');
   if (v === undefined || !/^\d+$/.test(v))
-    throw new HttpError(400, `invalid version ${JSON.stringify(v ?? '')}: an update needs ?version=<index of the object read>`);
+    throw new HttpError(
+      400,
+      `invalid version ${JSON.stringify(v ?? '')}: an update needs ?version=<index of the object read>`,
+    );
   return { index: Number(v) };
 }
 
@@ -76,7 +79,11 @@ export function filters(query: unknown): ListFilters {
   for (const [key, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[key] = { values: v as string[] };
     else if (v !== null && typeof v === 'object' && !Array.isArray(v))
-      out[key] = { values: Object.entries(v as Record<string, unknown>).filter(([, b]) => b === true).map(([k]) => k) };
+      out[key] = {
+        values: Object.entries(v as Record<string, unknown>)
+          .filter(([, b]) => b === true)
+          .map(([k]) => k),
+      };
     else throw new HttpError(400, `invalid filter '${key}': want {"${key}":{"value":true}}`);
   }
   return { filters: out };
@@ -85,7 +92,8 @@ export function filters(query: unknown): ListFilters {
 /** Reads a JSON body as a proto message; a missing or non-object body is a 400. */
 export function body<K extends DockerKind>(kind: K, b: unknown): DockerKinds[K] {
   if (b === undefined || b === null) throw new HttpError(400, `the request needs a JSON body (${kind})`);
-  if (typeof b !== 'object' || Array.isArray(b)) throw new HttpError(400, `the request body must be a JSON object (${kind})`);
+  if (typeof b !== 'object' || Array.isArray(b))
+    throw new HttpError(400, `the request body must be a JSON object (${kind})`);
   return fromDockerAs(kind, b);
 }
 

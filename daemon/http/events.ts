@@ -35,7 +35,10 @@ export function dockerEvent(e: StoreEvent, nowMs: number): DockerEvent | undefin
   if (!(SHOWN as readonly string[]).includes(e.kind)) return undefined;
   const attributes: Record<string, string> = { name: nameOf(e) };
   if (e.kind === 'node' && e.action === 'update' && e.old) {
-    const o = e.old as { status?: { state?: string } | null; spec?: { availability?: string; role?: string } | null };
+    const o = e.old as {
+      status?: { state?: string } | null;
+      spec?: { availability?: string; role?: string } | null;
+    };
     const n = e.object as typeof o;
     if (o.status?.state !== n.status?.state) {
       attributes['state.old'] = lower(o.status?.state, 'STATE_');
@@ -77,7 +80,8 @@ export function eventFilter(query: unknown): (e: DockerEvent) => boolean {
     const scope = values('scope');
     if (scope && !scope.includes('swarm')) return false;
     const byKind = values(e.Type);
-    if (byKind && !byKind.some((v) => e.Actor.ID.startsWith(v) || e.Actor.Attributes['name'] === v)) return false;
+    if (byKind && !byKind.some((v) => e.Actor.ID.startsWith(v) || e.Actor.Attributes['name'] === v))
+      return false;
     // a filter on another kind excludes this kind
     if (!byKind && SHOWN.some((k) => k !== e.Type && values(k))) return false;
     return true;
@@ -88,7 +92,8 @@ function parseTime(v: string | undefined, what: string): number | undefined {
   if (v === undefined || v === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new HttpError(400, `invalid ${what} ${JSON.stringify(v)}: use unix seconds or RFC3339`);
+  if (Number.isNaN(ms))
+    throw new HttpError(400, `invalid ${what} ${JSON.stringify(v)}: use unix seconds or RFC3339`);
   return ms;
 }
 

@@ -14,7 +14,8 @@ import { HttpError, sendError } from './reply.ts';
 /** `tail=all|N` → the broker's tail (negative = all). */
 export function parseTail(v: string | undefined): number {
   if (v === undefined || v === '' || v === 'all') return -1;
-  if (!/^\d+$/.test(v)) throw new HttpError(400, `invalid tail ${JSON.stringify(v)}: use a number of lines or "all"`);
+  if (!/^\d+$/.test(v))
+    throw new HttpError(400, `invalid tail ${JSON.stringify(v)}: use a number of lines or "all"`);
   return Number(v);
 }
 
@@ -24,7 +25,8 @@ export function parseSince(v: string | undefined): { seconds: number; nanos: num
   const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(v);
   if (m) return { seconds: Number(m[1]), nanos: Number((m[2] ?? '').padEnd(9, '0')) };
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new HttpError(400, `invalid since ${JSON.stringify(v)}: use unix seconds or RFC3339`);
+  if (Number.isNaN(ms))
+    throw new HttpError(400, `invalid since ${JSON.stringify(v)}: use unix seconds or RFC3339`);
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 
@@ -86,7 +88,10 @@ async function stream(
     }
   } catch (err) {
     if (!abort.signal.aborted) {
-      const e = { data: Buffer.from(`error from daemon in stream: ${(err as Error).message}`), stream: 'STREAM_STDERR' } as LogMessage__Output;
+      const e = {
+        data: Buffer.from(`error from daemon in stream: ${(err as Error).message}`),
+        stream: 'STREAM_STDERR',
+      } as LogMessage__Output;
       res.write(frame(e, { details: false, timestamps: false }));
     }
   } finally {

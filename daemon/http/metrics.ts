@@ -12,7 +12,9 @@ import type { DaemonBackend } from '../backend.ts';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-function ms(ts: { seconds?: number | string | null; nanos?: number | null } | null | undefined): number | undefined {
+function ms(
+  ts: { seconds?: number | string | null; nanos?: number | null } | null | undefined,
+): number | undefined {
   if (!ts) return undefined;
   return Number(ts.seconds ?? 0) * 1000 + Number(ts.nanos ?? 0) / 1e6;
 }
@@ -38,9 +40,15 @@ export function shoalMetrics(backend: DaemonBackend): ShoalMetrics {
     });
   };
   gauge('shoal_raft_term', 'Current raft term on this manager.', () => raft()?.term);
-  gauge('shoal_raft_is_leader', '1 when this manager is the raft leader.', () => (raft() ? (raft()?.isLeader ? 1 : 0) : undefined));
+  gauge('shoal_raft_is_leader', '1 when this manager is the raft leader.', () =>
+    raft() ? (raft()?.isLeader ? 1 : 0) : undefined,
+  );
   gauge('shoal_raft_commit_index', 'Raft commit index on this manager.', () => raft()?.commitIndex);
-  gauge('shoal_raft_applied_index', 'Raft index applied to the store on this manager.', () => raft()?.appliedIndex);
+  gauge(
+    'shoal_raft_applied_index',
+    'Raft index applied to the store on this manager.',
+    () => raft()?.appliedIndex,
+  );
   gauge('shoal_raft_members', 'Raft members (managers) this manager knows.', () => raft()?.members);
   new Gauge({
     name: 'shoal_raft_leader',

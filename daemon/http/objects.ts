@@ -31,7 +31,11 @@ function secretJson(s: DockerKinds['Secret']): DockerObject {
 function nodesRoutes(app: FastifyInstance, backend: DaemonBackend): void {
   app.get('/nodes', async (req, reply) => {
     const { nodes } = await controlOf(backend).listNodes({ filters: filters(req.query) });
-    return json(reply, 200, nodes.map((n) => toDockerAs('Node', n as DockerKinds['Node'])));
+    return json(
+      reply,
+      200,
+      nodes.map((n) => toDockerAs('Node', n as DockerKinds['Node'])),
+    );
   });
   app.get('/nodes/:id', async (req, reply) => {
     const { node } = await controlOf(backend).getNode({ nodeId: param(req.params, 'id') });
@@ -57,11 +61,19 @@ function servicesRoutes(app: FastifyInstance, backend: DaemonBackend): void {
       filters: filters(req.query),
       status: bool(req.query, 'status'),
     });
-    return json(reply, 200, services.map((s) => serviceJson(s as DockerKinds['Service'], false)));
+    return json(
+      reply,
+      200,
+      services.map((s) => serviceJson(s as DockerKinds['Service'], false)),
+    );
   });
   app.get('/services/:id', async (req, reply) => {
     const { service } = await controlOf(backend).getService({ serviceId: param(req.params, 'id') });
-    return json(reply, 200, serviceJson(service as DockerKinds['Service'], bool(req.query, 'insertDefaults')));
+    return json(
+      reply,
+      200,
+      serviceJson(service as DockerKinds['Service'], bool(req.query, 'insertDefaults')),
+    );
   });
   app.post('/services/create', async (req, reply) => {
     const { service } = await controlOf(backend).createService({ spec: body('ServiceSpec', req.body) });
@@ -88,7 +100,11 @@ function servicesRoutes(app: FastifyInstance, backend: DaemonBackend): void {
 function tasksRoutes(app: FastifyInstance, backend: DaemonBackend): void {
   app.get('/tasks', async (req, reply) => {
     const { tasks } = await controlOf(backend).listTasks({ filters: filters(req.query) });
-    return json(reply, 200, tasks.map((t) => toDockerAs('Task', t as DockerKinds['Task'])));
+    return json(
+      reply,
+      200,
+      tasks.map((t) => toDockerAs('Task', t as DockerKinds['Task'])),
+    );
   });
   app.get('/tasks/:id', async (req, reply) => {
     const { task } = await controlOf(backend).getTask({ taskId: param(req.params, 'id') });
@@ -99,7 +115,11 @@ function tasksRoutes(app: FastifyInstance, backend: DaemonBackend): void {
 function secretsRoutes(app: FastifyInstance, backend: DaemonBackend): void {
   app.get('/secrets', async (req, reply) => {
     const { secrets } = await controlOf(backend).listSecrets({ filters: filters(req.query) });
-    return json(reply, 200, secrets.map((s) => secretJson(s as DockerKinds['Secret'])));
+    return json(
+      reply,
+      200,
+      secrets.map((s) => secretJson(s as DockerKinds['Secret'])),
+    );
   });
   app.get('/secrets/:id', async (req, reply) => {
     const { secret } = await controlOf(backend).getSecret({ secretId: param(req.params, 'id') });
@@ -126,7 +146,11 @@ function secretsRoutes(app: FastifyInstance, backend: DaemonBackend): void {
 function configsRoutes(app: FastifyInstance, backend: DaemonBackend): void {
   app.get('/configs', async (req, reply) => {
     const { configs } = await controlOf(backend).listConfigs({ filters: filters(req.query) });
-    return json(reply, 200, configs.map((c) => toDockerAs('Config', c as DockerKinds['Config'])));
+    return json(
+      reply,
+      200,
+      configs.map((c) => toDockerAs('Config', c as DockerKinds['Config'])),
+    );
   });
   app.get('/configs/:id', async (req, reply) => {
     const { config } = await controlOf(backend).getConfig({ configId: param(req.params, 'id') });
@@ -159,15 +183,16 @@ function networksRoutes(app: FastifyInstance, backend: DaemonBackend): void {
   });
   app.get('/networks/:id', async (req, reply) => {
     const scope = q(req.query, 'scope');
-    if (scope && scope !== 'swarm')
-      throw new HttpError(404, `network ${param(req.params, 'id')} not found`);
+    if (scope && scope !== 'swarm') throw new HttpError(404, `network ${param(req.params, 'id')} not found`);
     const { network } = await controlOf(backend).getNetwork({ networkId: param(req.params, 'id') });
     return json(reply, 200, resource(network));
   });
   app.post('/networks/create', async (req, reply) => {
     const create = body('NetworkCreateRequest', req.body);
     if (create.name === '') throw new HttpError(400, 'Name: a network needs a name');
-    const { network } = await controlOf(backend).createNetwork({ spec: networkSpecFromCreateRequest(create) });
+    const { network } = await controlOf(backend).createNetwork({
+      spec: networkSpecFromCreateRequest(create),
+    });
     return json(reply, 201, { Id: network?.id ?? '', Warning: '' });
   });
   app.delete('/networks/:id', async (req, reply) => {
@@ -186,7 +211,9 @@ export function objectsPlugin(backend: DaemonBackend): FastifyPluginAsync {
     networksRoutes(app, backend);
     // Shoal pulls nothing: there is no registry to pin a digest from (the CLI then warns and goes on).
     app.get('/distribution/*', (req, reply) =>
-      json(reply, 404, { message: `no such image: ${(req.params as { '*': string })['*'].replace(/\/json$/, '')}: Shoal does not query registries` }),
+      json(reply, 404, {
+        message: `no such image: ${(req.params as { '*': string })['*'].replace(/\/json$/, '')}: Shoal does not query registries`,
+      }),
     );
     void empty;
   };

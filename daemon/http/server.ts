@@ -40,7 +40,14 @@ export function rewriteVersion(url: string): string {
 
 export async function buildApi(backend: DaemonBackend, o: ApiOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
-    ...(o.logger ? { loggerInstance: o.logger.child({ component: 'api' }, { level: 'warn' }) as unknown as FastifyBaseLogger } : { logger: false }),
+    ...(o.logger
+      ? {
+          loggerInstance: o.logger.child(
+            { component: 'api' },
+            { level: 'warn' },
+          ) as unknown as FastifyBaseLogger,
+        }
+      : { logger: false }),
     exposeHeadRoutes: false,
     rewriteUrl: (req) => rewriteVersion(req.url ?? '/'),
     bodyLimit: 64 << 20,

@@ -25,7 +25,12 @@ function ping(backend: DaemonBackend, reply: FastifyReply, head: boolean): Fasti
     .header('Cache-Control', 'no-cache, no-store, must-revalidate')
     .header('Pragma', 'no-cache')
     .header('Swarm', swarmHeader(backend));
-  if (head) return reply.code(200).header('content-length', 0).header('content-type', 'text/plain; charset=utf-8').send();
+  if (head)
+    return reply
+      .code(200)
+      .header('content-length', 0)
+      .header('content-type', 'text/plain; charset=utf-8')
+      .send();
   return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('OK');
 }
 
@@ -46,7 +51,8 @@ async function info(backend: DaemonBackend): Promise<DockerObject> {
     LocalNodeState: s.localNodeState,
     ControlAvailable: s.controlAvailable,
     Error: s.error,
-    RemoteManagers: s.remoteManagers.length > 0 ? s.remoteManagers.map((m) => ({ NodeID: m.nodeId, Addr: m.addr })) : null,
+    RemoteManagers:
+      s.remoteManagers.length > 0 ? s.remoteManagers.map((m) => ({ NodeID: m.nodeId, Addr: m.addr })) : null,
   };
   if (s.controlAvailable) {
     try {
@@ -127,7 +133,14 @@ async function info(backend: DaemonBackend): Promise<DockerObject> {
 
 function versionJson(backend: DaemonBackend): DockerObject {
   const h = backend.host();
-  const details = { ApiVersion: DOCKER_API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: goArch(), KernelVersion: h.kernelVersion, Engine: h.engine };
+  const details = {
+    ApiVersion: DOCKER_API_VERSION,
+    MinAPIVersion: MIN_API_VERSION,
+    Os: 'linux',
+    Arch: goArch(),
+    KernelVersion: h.kernelVersion,
+    Engine: h.engine,
+  };
   return {
     Platform: { Name: `Shoal ${SHOAL_VERSION}` },
     Components: [{ Name: 'Engine', Version: SHOAL_VERSION, Details: details }],

@@ -7,7 +7,8 @@ export type RaftErrorCode =
   | 'Compacted'
   | 'Unavailable'
   | 'SnapshotOutOfDate'
-  | 'InvalidMessage';
+  | 'InvalidMessage'
+  | 'NoClusterState';
 
 export class RaftError extends Error {
   constructor(
@@ -54,5 +55,12 @@ export class UnavailableError extends RaftError {
 export class SnapshotOutOfDateError extends RaftError {
   constructor(readonly index: number) {
     super('SnapshotOutOfDate', `raft: snapshot at ${index} is older than the current one`);
+  }
+}
+
+/** A new cluster was forced from a node that holds no committed state (nothing to keep). */
+export class NoClusterStateError extends RaftError {
+  constructor() {
+    super('NoClusterState', 'raft: cannot force a new cluster: this node holds no committed raft state');
   }
 }

@@ -63,6 +63,8 @@ export class Progress {
   pendingSnapshot: LogIndex = 0;
   /** Heard from since the last CheckQuorum round. */
   recentActive = false;
+  /** Heard from during the previous CheckQuorum round (so `active` does not blink at each round). */
+  wasActive = false;
   readonly inflights: Inflights;
 
   constructor(
@@ -141,6 +143,14 @@ export class Progress {
     return true;
   }
 
+  /**
+   * Heard from within the current or the previous CheckQuorum round (one to two election timeouts);
+   * the leader's notion of "reachable" (without CheckQuorum: ever heard from since this leader won).
+   */
+  get active(): boolean {
+    return this.recentActive || this.wasActive;
+  }
+
   /** Whether sending more appends must wait. */
   isPaused(): boolean {
     switch (this.state) {
@@ -212,7 +222,11 @@ export class ProgressTracker {
       const p = this.progress.get(id);
       if (id === self || p?.recentActive) active++;
     }
-    for (const [id, p] of this.progress) if (id !== self) p.recentActive = false;
+    for (const [id, p] of this.progress) {
+      if (id === self) continue;
+      p.wasActive = p.recentActive;
+      p.recentActive = false;
+    }
     return active >= this.quorum();
   }
 

@@ -51,11 +51,20 @@ export interface Status {
   readonly applied: LogIndex;
   readonly lastIndex: LogIndex;
   readonly leadTransferee: NodeId | null;
-  /** Per member, when this node leads. */
-  readonly progress: ReadonlyMap<
-    NodeId,
-    { match: LogIndex; next: LogIndex; state: string; learner: boolean }
-  >;
+  /**
+   * Per member, when this node leads. `active`: heard from within the last one to two election
+   * timeouts (always true for the leader itself).
+   */
+  readonly progress: ReadonlyMap<NodeId, MemberProgress>;
+}
+
+/** The leader's view of one member, as Status reports it. */
+export interface MemberProgress {
+  readonly match: LogIndex;
+  readonly next: LogIndex;
+  readonly state: string;
+  readonly learner: boolean;
+  readonly active: boolean;
 }
 
 export class RawNode {
@@ -172,10 +181,12 @@ export class RawNode {
 
   status(): Status {
     const r = this.raft;
-    const progress = new Map<NodeId, { match: LogIndex; next: LogIndex; state: string; learner: boolean }>();
+    const progress = new Map<NodeId, MemberProgress>();
     if (r.role === 'leader') {
-      for (const [id, p] of r.prs.progress)
-        progress.set(id, { match: p.match, next: p.next, state: p.state, learner: p.isLearner });
+      for (const [id, p] of r.prs.progress) {
+        const active = id === r.id || p.active;
+        progress.set(id, { match: p.match, next: p.next, state: p.state, learner: p.isLearner, active });
+      }
     }
     return {
       id: r.id,

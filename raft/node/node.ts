@@ -117,7 +117,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private again = false;
   private stopped = false;
   private appliedIndex = 0;
-  private confVoters: string[] = [];
   private lastLeader: string | null = null;
   private readonly log: Logger;
   private readonly settings: NodeSettings;
@@ -491,8 +490,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (e.index <= this.appliedIndex) return;
     if (e.type === 'confChange') {
       const cc = decodeConfChange(e.data);
-      const cs = this.raw.applyConfChange(cc);
-      this.confVoters = [...cs.voters];
+      this.raw.applyConfChange(cc);
       this.noteMembership(cc);
       this.syncPeers();
     } else if (e.data.byteLength >= PROPOSAL_ID_BYTES) {
@@ -587,9 +585,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     void this.stop();
   }
 
-  /** The current voters (for tests and status pages). */
+  /** The current voters (for tests and status pages), also right after a restart from a snapshot. */
   voters(): NodeId[] {
-    return this.confVoters.map(nodeId);
+    return [...this.raw.confState().voters];
   }
 }
 

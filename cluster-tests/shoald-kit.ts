@@ -4,8 +4,17 @@
  * `shoal cluster up` and the e2e benchmark. `destroy()` stops every process it started (SIGTERM, then
  * SIGKILL), shuts down their tasks, and removes the folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +47,8 @@ export interface KitOptions {
   /** Extra shoald flags for every node. */
   readonly flags?: readonly string[];
   readonly root?: string;
+  /** Raft tick (ms) for every node; tests use 50 for quick elections, benchmarks shoald's default. */
+  readonly tickMs?: number | 'default';
 }
 
 /** Sends one HTTP request to a daemon's unix socket. */
@@ -126,8 +137,7 @@ export class ShoaldKit {
       '--engine',
       this.o.engine ?? 'process',
       ...(this.o.dockerHost ? ['--docker-host', this.o.dockerHost] : []),
-      '--tick-ms',
-      '50',
+      ...(this.o.tickMs === 'default' ? [] : ['--tick-ms', String(this.o.tickMs ?? 50)]),
       '--cert-poll-ms',
       '300',
       '--heartbeat-ms',
@@ -186,6 +196,30 @@ export class ShoaldKit {
       ),
     );
     await Promise.all(this.nodes.map((n) => this.stop(n)));
-    if (!this.o.root) rmSync(this.root, { recursive: true, force: true });
+    sweep(this.root);
+    rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The safety net of destroy(): kills any process still working under `root` (a task whose node could
+ * not shut it down in time: its cwd or root directory is inside) and lazily unmounts what is left
+ * mounted there (task tmpfs), deepest first. Touches nothing outside `root`.
+ */
+export function sweep(root: string): void {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const rootDir = readlinkSync(`/proc/${pid}/root`);
+      if (cwd.startsWith(root + '/') || rootDir.startsWith(root + '/')) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  const points = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '))
+    .filter((m) => m.startsWith(root + '/'))
+    .sort((a, b) => b.length - a.length);
+  for (const m of points) spawnSync('umount', ['-l', m]);
 }

@@ -11,7 +11,8 @@ import { ApiError, ConnectError, UsageError } from './errors.ts';
 export const DEFAULT_HOST = 'unix:///run/shoal/shoal.sock';
 
 /** Query values; `undefined` entries are left out. Keys are sent sorted, as Go's url.Values does. */
-export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+/** Query parameters; an array repeats the key (`changes=a&changes=b`). */
+export type Query = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
 
 /** One request; `body` is JSON-encoded unless it is a Buffer (then sent as `contentType`). */
 export interface RequestOptions {
@@ -56,7 +57,8 @@ export function encodeQuery(query: Query | undefined): string {
   const params = new URLSearchParams();
   for (const key of Object.keys(query).sort()) {
     const v = query[key];
-    if (v !== undefined) params.append(key, String(v));
+    if (Array.isArray(v)) for (const x of v as readonly string[]) params.append(key, x);
+    else if (v !== undefined) params.append(key, String(v));
   }
   const s = params.toString();
   return s === '' ? '' : `?${s}`;

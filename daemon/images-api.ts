@@ -52,7 +52,8 @@ export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync
 
     app.get('/shoal/images', async (_req, reply) => {
       if (!images) return unavailable(reply);
-      return reply.send(await images.list());
+      const list = await images.list();
+      return reply.send(list.map((i) => ({ Name: i.name, CreatedAt: i.importedAt.toISOString() })));
     });
   };
 }

@@ -7,7 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApi, listenOn } from './http/server.ts';
+import { buildApi, listenOn } from './api/server.ts';
 import { imagesPlugin } from './images-api.ts';
 import { ShoalNode, withPort } from './node.ts';
 import { createLogger } from '../proto/shared/log.ts';
@@ -59,17 +59,17 @@ function positiveInt(flag: string): (v: string) => number {
 /** `-H` values: `unix:///path`, `tcp://host:port`, or a bare socket path. */
 export function parseHost(v: string): string {
   if (v.startsWith('unix://')) {
-    if (v.length <= 'unix://'.length) throw new InvalidArgumentError(`invalid -H "${v}": no socket path`);
+    if (v.length <= 'unix://'.length) throw new Error(`invalid -H "${v}": no socket path`);
     return v;
   }
   if (v.startsWith('tcp://')) {
     const rest = v.slice('tcp://'.length);
     if (!/^[^:/]+:\d{1,5}$/.test(rest) && !/^\[[^\]]+\]:\d{1,5}$/.test(rest))
-      throw new InvalidArgumentError(`invalid -H "${v}": use tcp://HOST:PORT`);
+      throw new Error(`invalid -H "${v}": use tcp://HOST:PORT`);
     return v;
   }
   if (v.startsWith('/')) return `unix://${v}`;
-  throw new InvalidArgumentError(`invalid -H "${v}": use unix:///path/to.sock or tcp://HOST:PORT`);
+  throw new Error(`invalid -H "${v}": use unix:///path/to.sock or tcp://HOST:PORT`);
 }
 
 export function program(

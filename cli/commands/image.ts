@@ -34,14 +34,20 @@ export function registerImage(program: Command, ctx: Ctx): void {
     .description('Import a root filesystem tarball as an image')
     .argument('<name>')
     .argument('<tarball>', 'a tar file, or - for stdin')
-    .action(async (name: string, tarball: string) => {
+    .option(
+      '-c, --change <instruction>',
+      'Apply a Dockerfile instruction to the image: CMD, ENTRYPOINT, ENV or WORKDIR (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .action(async (name: string, tarball: string, o: { change: string[] }) => {
       if (name.trim() === '') throw new UsageError('image name must not be empty');
       const body =
         tarball === '-'
           ? await (ctx.io.readStdin?.() ?? Promise.resolve(Buffer.alloc(0)))
           : await readFile(tarball);
       const res = await ctx.api().json<{ Name?: string } | undefined>('POST', '/shoal/images/import', {
-        query: { name },
+        query: o.change.length > 0 ? { name, changes: o.change } : { name },
         body,
         contentType: 'application/x-tar',
         unversioned: true,

@@ -21,6 +21,7 @@ import type { SessionMessage } from '../../proto/gen/shoal/api/SessionMessage.ts
 import { AbortedError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Logger } from '../../proto/shared/log.ts';
 import { grpcServices } from '../../proto/load.ts';
+import { observeLatency } from '../metrics.ts';
 import type { StoreEvent } from '../store/types.ts';
 import { AssignmentStream } from './assignment-stream.ts';
 import { Heartbeats } from './heartbeats.ts';
@@ -127,8 +128,12 @@ export class Dispatcher {
           cb(serviceError(err));
           return;
         }
+        const started = performance.now();
         this.status.submit(this.ownUpdates(s, call.request.updates)).then(
-          () => cb(null, {}),
+          () => {
+            observeLatency('dispatcherStatusUpdate', (performance.now() - started) / 1000);
+            cb(null, {});
+          },
           (err: unknown) => cb(serviceError(err)),
         );
       },

@@ -18,6 +18,7 @@
 import type { Timestamp__Output } from '../../proto/gen/google/protobuf/Timestamp.ts';
 import type { Logger } from '../../proto/shared/log.ts';
 import { silentLogger } from '../../proto/shared/log.ts';
+import { observeLatency } from '../metrics.ts';
 import { observed } from '../orchestrator/common.ts';
 import type { MemoryStore, WriteTx } from '../store/memory.ts';
 import type { Service, StoreEvent, Task, TaskState } from '../store/types.ts';
@@ -339,7 +340,17 @@ export class Scheduler {
       const chunk = decisions.slice(from, from + WRITE_CHUNK);
       try {
         await this.store.batch((b) => {
-          for (const d of chunk) b.update((tx) => (assigned += writeDecision(tx, d, timestamp) ? 1 : 0));
+          for (const d of chunk)
+            b.update((tx) => {
+              const created = tx.get('task', d.taskId)?.createdAt;
+              if (!writeDecision(tx, d, timestamp)) return;
+              assigned++;
+              if (created)
+                observeLatency(
+                  'scheduling',
+                  timestamp.seconds - created.seconds + (timestamp.nanos - created.nanos) / 1e9,
+                );
+            });
         });
       } catch (e) {
         refused++;

@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { SHOAL_VERSION } from '../proto/version.ts';
+import { registerCluster } from './commands/cluster.ts';
 import { registerImage } from './commands/image.ts';
 import { registerNetwork } from './commands/network.ts';
 import { registerNode } from './commands/node.ts';
@@ -86,6 +87,7 @@ function build(io: Io, deps: Deps): { cmd: Command; close: () => void } {
   registerNetwork(cmd, ctx);
   registerSystem(cmd, ctx);
   registerImage(cmd, ctx);
+  registerCluster(cmd, ctx);
   for (const group of cmd.commands.filter((c) => c.commands.length > 0)) {
     // Like docker, a bare group prints its help and succeeds; an unknown subcommand is an error.
     group.allowExcessArguments(true).action((_opts, self: Command) => {

@@ -192,7 +192,7 @@ export class ShoaldKit {
     // Leaving shuts the node's tasks down; then stop the processes.
     await Promise.all(
       this.nodes.map((n) =>
-        n.proc ? api(n.socket, 'POST', '/swarm/leave?force=1').catch(() => undefined) : undefined,
+        n.proc ? api(n.socket, 'POST', '/swarm/leave?force=1').catch(() => undefined) : Promise.resolve(),
       ),
     );
     await Promise.all(this.nodes.map((n) => this.stop(n)));

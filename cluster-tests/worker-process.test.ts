@@ -228,6 +228,41 @@ describe.skipIf(reason !== undefined)('Shoal agents on the process engine', () =
     );
   });
 
+  it('expands service templates in env and hostname before the task starts; a malformed one fails it', async () => {
+    await create('tmpl', {
+      image: 'host-fs-only',
+      hostname: '{{.Service.Name}}-{{.Task.Slot}}',
+      env: ['NODE_HOSTNAME={{.Node.Hostname}}'],
+      command: ['sh', '-c', `echo "$NODE_HOSTNAME $(hostname)" > ${out}-tmpl; sleep 1000`],
+    });
+    await eventually(
+      async () => (await readFile(`${out}-tmpl`, 'utf8').catch(() => '')) !== '',
+      'the templated task to report',
+      undefined,
+      30_000,
+    );
+    expect((await readFile(`${out}-tmpl`, 'utf8')).trim()).toBe('pa tmpl-1');
+    const bad = await create('badtmpl', {
+      image: 'host-fs-only',
+      env: ['X={{.Node.Hostname'],
+      command: ['sleep', '1000'],
+    });
+    await eventually(
+      () =>
+        manager.store
+          .find('task', { serviceId: bad.id })
+          .some(
+            (t) =>
+              t.status?.state === 'TASK_STATE_FAILED' &&
+              t.status.err.includes('invalid template in ContainerSpec.Env[0] "{{.Node.Hostname"'),
+          ),
+      'the malformed template task FAILED',
+      () => JSON.stringify(manager.store.find('task', { serviceId: bad.id }).map((t) => t.status)),
+      30_000,
+    );
+    await manager.control?.removeService({ serviceId: bad.id });
+  });
+
   it('when the task ends, its secret is unmounted and gone', async () => {
     const pa = nodes[0] as Node;
     const task = manager.store.find('task', { serviceId: service.id })[0];

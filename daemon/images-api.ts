@@ -15,7 +15,7 @@ import type { ImageStore } from '../worker/images/store.ts';
 const IMAGE_NAME = /^[a-z0-9][a-z0-9._/-]{0,127}(:[A-Za-z0-9_.-]{1,128})?$/;
 
 export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync {
-  return async (app: FastifyInstance): Promise<void> => {
+  return (app: FastifyInstance): Promise<void> => {
     app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], (_req, payload, done) =>
       done(null, payload),
     );
@@ -55,5 +55,6 @@ export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync
       const list = await images.list();
       return reply.send(list.map((i) => ({ Name: i.name, CreatedAt: i.importedAt.toISOString() })));
     });
+    return Promise.resolve();
   };
 }

@@ -109,7 +109,7 @@ export function program(
     )
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
-  cmd.action(async (opts: Record<string, unknown>) => {
+  cmd.action(async (opts: Record<string, string | string[] | number | undefined>) => {
     const hosts = ((opts['host'] as string[] | undefined) ?? [DEFAULT_SOCKET]).map(parseHost);
     const listenAddr = withPort(String(opts['listenAddr']), 2377);
     const o: DaemonOptions = {

@@ -30,8 +30,8 @@ import { silentLogger, type Logger } from '../proto/shared/log.ts';
 import { SHOAL_VERSION } from '../proto/version.ts';
 import { Agent } from '../worker/agent/agent.ts';
 import type { Engine } from '../worker/executor/types.ts';
-import { SecretMounts } from '../worker/secrets/mounts.ts';
-import type { DaemonBackend, HostInfo, LocalNodeState, RaftMetrics, SwarmLocalInfo } from './backend.ts';
+import type { SecretMounts } from '../worker/secrets/mounts.ts';
+import type { DaemonBackend, HostInfo, RaftMetrics, SwarmLocalInfo } from './backend.ts';
 import { clusterPlane, type ClusterPlane } from './plane.ts';
 import { clearSwarmState, readSwarmState, writeSwarmState, type SwarmState } from './state.ts';
 
@@ -96,7 +96,7 @@ export class ShoalNode implements DaemonBackend {
     return {
       nodeId: s?.nodeId ?? '',
       nodeAddr: s ? hostOf(s.advertiseAddr) : '',
-      localNodeState: this.status.state as LocalNodeState,
+      localNodeState: this.status.state,
       controlAvailable: this.status.state === 'active' && this.manager !== undefined,
       error: this.status.state === 'error' ? this.status.error : '',
       remoteManagers: managers,
@@ -509,7 +509,8 @@ export class ShoalNode implements DaemonBackend {
       }
       this.saved = { ...s, role: want, managers: this.managerAddrs() };
       await writeSwarmState(this.o.dataRoot, this.saved);
-      const creds = this.manager?.creds ?? (this.creds as NodeTlsCredentials);
+      const creds = this.manager?.creds ?? this.creds;
+      if (!creds) throw new Error('no node credentials to restart the agent with');
       await this.startWorkerSide(creds, this.saved.managers);
     }).catch((err: unknown) => {
       this.status = { state: 'error', error: `role change to ${want} failed: ${String(err)}` };

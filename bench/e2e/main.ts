@@ -9,9 +9,12 @@
  *      until N containers run (docker_swarm_s); then the same service through one shoald with
  *      `--engine docker` (shoal_docker_s). One after the other, the engine emptied in between.
  *
- * Usage: npm run bench -- e2e [--replicas 100] [--scale 1000] [--docker-replicas 50] [--skip-docker]
+ * Usage: npm run bench -- e2e [--replicas 100] [--scale 1000] [--docker-replicas 100] [--skip-docker]
+ *        [--skip-process]
  */
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { api, ShoaldKit, type DaemonHandle } from '../../cluster-tests/shoald-kit.ts';
@@ -32,6 +35,11 @@ const REPLICAS = argValue('--replicas', 100);
 const SCALE = argValue('--scale', 1000);
 const DOCKER_REPLICAS = argValue('--docker-replicas', 100);
 const SKIP_DOCKER = process.argv.includes('--skip-docker');
+const SKIP_PROCESS = process.argv.includes('--skip-process');
+/** `--progress`: print the running count every second while waiting (to stderr), to see the rate curve. */
+const PROGRESS = process.argv.includes('--progress');
+/** SHOAL_BENCH_KEEP_LOGS=<dir>: copy each shoald's log there before the kit is destroyed. */
+const KEEP_LOGS = process.env['SHOAL_BENCH_KEEP_LOGS'];
 
 interface TaskJson {
   Status: { State: string };
@@ -57,6 +65,24 @@ async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs: nu
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** With --progress: the running count and the rate over the last second, until stopped. */
+function progress(n: DaemonHandle, service: string): () => void {
+  if (!PROGRESS) return () => undefined;
+  const t0 = performance.now();
+  let last = 0;
+  const timer = setInterval(() => {
+    void runningTasks(n, service).then(
+      (c) => {
+        const s = ((performance.now() - t0) / 1000).toFixed(0);
+        process.stderr.write(`  ${s} s: ${c} running (+${c - last})\n`);
+        if (c >= 0) last = c;
+      },
+      () => undefined,
+    );
+  }, 1000);
+  return () => clearInterval(timer);
 }
 
 function serviceSpec(name: string, replicas: number, image: string): Record<string, unknown> {
@@ -117,7 +143,12 @@ async function processEngine(): Promise<{ create100: number; scaleRate: number }
       Mode: { Replicated: { Replicas: SCALE } },
     });
     if (up.status !== 200) throw new Error(`scale: ${up.body}`);
-    await waitFor(`${SCALE} running`, async () => (await runningTasks(m1, 'bench')) >= SCALE, 900_000);
+    const stopProgress = progress(m1, 'bench');
+    await waitFor(
+      `${SCALE} running`,
+      async () => (await runningTasks(m1, 'bench')) >= SCALE,
+      900_000,
+    ).finally(stopProgress);
     const s = (performance.now() - t0) / 1000;
     const scaleRate = (SCALE - REPLICAS) / s;
     console.log(
@@ -129,6 +160,11 @@ async function processEngine(): Promise<{ create100: number; scaleRate: number }
     );
     return { create100, scaleRate };
   } finally {
+    if (KEEP_LOGS) {
+      mkdirSync(KEEP_LOGS, { recursive: true });
+      for (const x of ['b1', 'b2', 'b3'])
+        copyFileSync(join(kit.root, `${x}.log`), join(KEEP_LOGS, `${x}.log`));
+    }
     await kit.destroy();
   }
 }
@@ -206,7 +242,7 @@ async function shoalOnDocker(d: PrivateDockerd): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { create100, scaleRate } = await processEngine();
+  const { create100, scaleRate } = SKIP_PROCESS ? { create100: NaN, scaleRate: NaN } : await processEngine();
   let dockerSwarmS = NaN;
   let shoalDockerS = NaN;
   const why = SKIP_DOCKER ? '--skip-docker' : await ensureDockerInstalled();
@@ -230,8 +266,8 @@ async function main(): Promise<void> {
     }
   }
   printResult('e2e', {
-    create100_s: Number(create100.toFixed(2)),
-    scale1000_tasks_per_s: Math.round(scaleRate),
+    create100_s: Number.isNaN(create100) ? 'skipped' : Number(create100.toFixed(2)),
+    scale1000_tasks_per_s: Number.isNaN(scaleRate) ? 'skipped' : Math.round(scaleRate),
     docker_swarm_s: Number.isNaN(dockerSwarmS) ? 'skipped' : Number(dockerSwarmS.toFixed(2)),
     shoal_docker_s: Number.isNaN(shoalDockerS) ? 'skipped' : Number(shoalDockerS.toFixed(2)),
   });

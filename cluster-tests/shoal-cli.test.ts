@@ -116,7 +116,10 @@ describe.skipIf(reason !== undefined)('shoal against a live cluster', () => {
     const refused = await shoal(w, ['service', 'ls']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Error response from daemon: This node is not a swarm manager.');
-    expect(await ok(w, ['info'])).toMatch(/Is Manager: false/);
+    const info = await ok(w, ['info']);
+    expect(info).toMatch(/Is Manager: false/);
+    // As root the process engine isolates tasks, and `shoal info` says how.
+    expect(info).toMatch(/ Engine: process\n {2}engine: process\n {2}isolation: namespaces: pid, mount, uts, ipc/);
   }, 60_000);
 
   it('a bad flag or value fails before any request, naming it', async () => {

@@ -122,6 +122,11 @@ export function formatInfo(info: Info, host: string): string {
     typeof info[k] === 'string' || typeof info[k] === 'number' ? String(info[k]) : '';
   const lines = ['Client:', ` Version:    ${SHOAL_VERSION}`, ` Host:       ${host}`, '', 'Server:'];
   if (s('ServerVersion')) lines.push(` Server Version: ${s('ServerVersion')}`);
+  const shoal = info['Shoal'] as { Engine?: string; EngineNotes?: string[] } | undefined;
+  if (shoal?.Engine) {
+    // What the node's engine does for isolation (namespaces, cgroups, chroot) or why it cannot.
+    lines.push(` Engine: ${shoal.Engine}`, ...(shoal.EngineNotes ?? []).map((n) => `  ${n}`));
+  }
   lines.push(...swarmLines(info));
   if (s('KernelVersion')) lines.push(` Kernel Version: ${s('KernelVersion')}`);
   if (s('OperatingSystem')) lines.push(` Operating System: ${s('OperatingSystem')}`);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { busyboxMissing, makeBusyboxRootfs, tarDir } from '../worker/images/testkit.ts';
 import { eventually } from './harness.ts';
 import { SHOAL_BIN, ShoaldKit, type DaemonHandle } from './shoald-kit.ts';
 
@@ -16,7 +17,10 @@ interface Run {
   readonly stderr: string;
 }
 
-const reason = process.getuid?.() !== 0 ? 'needs root (namespaces, tmpfs secrets)' : undefined;
+const reason =
+  process.getuid?.() !== 0
+    ? 'needs root (namespaces, tmpfs secrets)'
+    : await busyboxMissing().catch((e: unknown) => String(e));
 if (reason) console.warn(`shoal CLI cluster test skipped: ${reason}`);
 
 describe.skipIf(reason !== undefined)('shoal against a live cluster', () => {
@@ -119,8 +123,39 @@ describe.skipIf(reason !== undefined)('shoal against a live cluster', () => {
     const info = await ok(w, ['info']);
     expect(info).toMatch(/Is Manager: false/);
     // As root the process engine isolates tasks, and `shoal info` says how.
-    expect(info).toMatch(/ Engine: process\n {2}engine: process\n {2}isolation: namespaces: pid, mount, uts, ipc/);
+    expect(info).toMatch(
+      / Engine: process\n {2}engine: process\n {2}isolation: namespaces: pid, mount, uts, ipc/,
+    );
   }, 60_000);
+
+  it('shoal image import: a service runs chrooted in the imported image with its CMD', async () => {
+    const rootfs = join(work, 'rootfs');
+    await makeBusyboxRootfs(rootfs, { 'etc/flavour': 'imported' });
+    await tarDir(rootfs, join(work, 'bb.tar'));
+    for (const n of [m, w]) {
+      const out = await ok(n, [
+        'image',
+        'import',
+        '-c',
+        'CMD ["sh", "-c", "cat /etc/flavour; exec sleep 1000"]',
+        'bb',
+        'bb.tar',
+      ]);
+      expect(out.trim()).toBe('bb:latest');
+      expect(await ok(n, ['image', 'ls'])).toMatch(/bb:latest/);
+    }
+    const bad = await shoal(m, ['image', 'import', '-c', 'EXPOSE 80', 'bb', 'bb.tar']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('only CMD, ENTRYPOINT, ENV and WORKDIR are supported');
+    await ok(m, ['service', 'create', '--name', 'img', '--replicas', '2', '--no-resolve-image', 'bb']);
+    await eventually(
+      async () => ((await ok(m, ['service', 'logs', 'img'])).match(/\| imported$/gm) ?? []).length === 2,
+      'both tasks printing the file only the image has',
+      () => kit.describe(),
+      30_000,
+    );
+    await ok(m, ['service', 'rm', 'img']);
+  }, 120_000);
 
   it('a bad flag or value fails before any request, naming it', async () => {
     for (const [args, msg] of [

@@ -42,7 +42,7 @@ export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync
         const file = join(dir, 'image.tar');
         await pipeline(body, createWriteStream(file));
         const ref = await images.import(name, file, { changes });
-        return reply.code(200).send({ Name: name, Ref: ref });
+        return reply.code(200).send({ Name: ref });
       } catch (err) {
         return reply.code(400).send({ message: `image import failed: ${(err as Error).message}` });
       } finally {

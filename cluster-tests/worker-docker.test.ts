@@ -232,6 +232,82 @@ describe.skipIf(skipReason !== undefined)('a Shoal agent on a real Docker Engine
     await manager.control?.removeService({ serviceId: res.service.id });
   });
 
+  it('expands service templates in env and hostname before the container is created', async () => {
+    const res = (await manager.control?.createService({
+      spec: {
+        name: 'tmpl',
+        taskTemplate: {
+          containerSpec: {
+            image: IMAGE,
+            command: ['sleep', '1000'],
+            env: ['NODE_HOSTNAME={{.Node.Hostname}}'],
+            hostname: '{{.Service.Name}}-{{.Task.Slot}}',
+            stopGracePeriod: 1e9,
+          },
+        },
+        mode: { replicated: { replicas: 1 } },
+      },
+    })) as { service: Service };
+    await eventually(
+      () =>
+        manager.store
+          .find('task', { serviceId: res.service.id })
+          .some((t) => t.status?.state === 'TASK_STATE_RUNNING'),
+      'the templated task RUNNING',
+      undefined,
+      60_000,
+    );
+    const t = manager.store.find('task', { serviceId: res.service.id })[0];
+    const [c] = await containersOf(t?.id ?? '');
+    const e = await docker.getContainer(c?.Id ?? '').exec({
+      Cmd: ['sh', '-c', 'echo "$NODE_HOSTNAME $(hostname)"'],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await e.start({});
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve) => {
+      stream.on('data', (b: Buffer) => chunks.push(b));
+      stream.on('end', () => resolve());
+    });
+    expect(Buffer.concat(chunks).toString('latin1')).toContain('docker-worker tmpl-1');
+    await manager.control?.removeService({ serviceId: res.service.id });
+  });
+
+  it('a task failing its healthcheck retries is FAILED (Docker reports it unhealthy)', async () => {
+    const res = (await manager.control?.createService({
+      spec: {
+        name: 'sick',
+        taskTemplate: {
+          containerSpec: {
+            image: IMAGE,
+            command: ['sleep', '1000'],
+            stopGracePeriod: 1e9,
+            healthcheck: { test: ['CMD-SHELL', 'exit 1'], interval: 200e6, timeout: 1e9, retries: 2 },
+          },
+        },
+        mode: { replicated: { replicas: 1 } },
+      },
+    })) as { service: Service };
+    await eventually(
+      () =>
+        manager.store
+          .find('task', { serviceId: res.service.id })
+          .some(
+            (t) => t.status?.state === 'TASK_STATE_FAILED' && t.status.err === 'task: unhealthy container',
+          ),
+      'the unhealthy task FAILED',
+      () => JSON.stringify(manager.store.find('task', { serviceId: res.service.id }).map((t) => t.status)),
+      60_000,
+    );
+    const failed = manager.store
+      .find('task', { serviceId: res.service.id })
+      .find((t) => t.status?.state === 'TASK_STATE_FAILED');
+    // killed by the agent once Docker reported it unhealthy
+    expect(failed?.status?.containerStatus?.exitCode).toBe(137);
+    await manager.control?.removeService({ serviceId: res.service.id });
+  });
+
   it('a restarted agent adopts the container instead of starting another', async () => {
     const before = await containersOf(taskId);
     await agent.stop();

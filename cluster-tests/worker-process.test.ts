@@ -6,7 +6,7 @@
  * task ends the secret is unmounted and gone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,26 @@ describe.skipIf(reason !== undefined)('Shoal agents on the process engine', () =
     }
     await manager?.stop().catch(() => undefined);
     rmSync(root, { recursive: true, force: true });
+    // the nodes' parent cgroups, once their tasks' cgroups are gone with the tasks
+    const cgroups = nodes.flatMap((n) =>
+      ['', 'cpu', 'memory'].map((ctl) => join('/sys/fs/cgroup', ctl, `shoal-it-${n.name}-${process.pid}`)),
+    );
+    await eventually(
+      async () => {
+        const left = await Promise.all(
+          cgroups.map((p) =>
+            rmdir(p).then(
+              () => false,
+              (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+            ),
+          ),
+        );
+        return !left.includes(true);
+      },
+      'the nodes cgroups removed',
+      undefined,
+      10_000,
+    ).catch(() => undefined);
   });
 
   const out = join(root, 'out');

@@ -88,6 +88,7 @@ export class Agent {
       reporter: this.reporter,
       workRoot: join(o.dataDir, 'work'),
       secrets: o.secrets,
+      node: o.description,
       log: this.log,
       now: o.now,
     });

@@ -2,8 +2,9 @@
  * Reading one task's logs for a subscription, engine-agnostic: the lines so far through
  * `TaskController.logs()`, filtered by stream and `since`, cut to the last `tail` lines; then, with
  * follow, new lines as the task writes them. The engine replays a log from its start on every
- * `logs()` call, so each reader counts the lines it has consumed per stream and skips them on the next
- * pass (the history pass and each follow pass).
+ * `logs()` call (from the oldest line it still keeps), so each reader remembers, per stream, the time
+ * of the last line it consumed and skips older lines on the next pass (the history pass and each
+ * follow pass).
  */
 import type { LogMessage } from '../../proto/gen/shoal/api/LogMessage.ts';
 import type { LogSubscriptionOptions__Output } from '../../proto/gen/shoal/api/LogSubscriptionOptions.ts';
@@ -89,17 +90,24 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
 
 /** Reads one task's log for a subscription; resolves when done (history sent, or follow ended). */
 export async function readTask(o: ReadTaskOptions): Promise<void> {
-  const seen = { stdout: 0, stderr: 0 };
+  // Per stream: the time of the last line consumed, and how many consumed lines carry that time.
+  const last = { stdout: { ms: -Infinity, n: 0 }, stderr: { ms: -Infinity, n: 0 } };
   const ctl = o.engine.controller(o.task);
-  /** One pass over the log: lines not seen before, counted. */
+  /**
+   * One pass over the log: lines not seen before. Both engines stamp each line with the time it was
+   * written, in order per stream, so a line older than the last one consumed was seen (this holds when
+   * a rotation dropped the oldest lines from the replay); among lines of that same time, as many as were
+   * consumed are skipped.
+   */
   async function* pass(follow: boolean): AsyncGenerator<LogLine> {
-    const skip = { ...seen };
+    const same = { stdout: 0, stderr: 0 };
     for await (const l of ctl.logs({ follow, signal: o.signal })) {
-      if (skip[l.stream] > 0) {
-        skip[l.stream]--;
-        continue;
-      }
-      seen[l.stream]++;
+      const seen = last[l.stream];
+      const ms = l.time.getTime();
+      if (ms < seen.ms) continue;
+      if (ms === seen.ms && same[l.stream]++ < seen.n) continue;
+      if (ms === seen.ms) seen.n++;
+      else last[l.stream] = { ms, n: 1 };
       yield l;
     }
   }

@@ -9,6 +9,7 @@ import type { Config__Output as Config } from '../../proto/gen/shoal/api/Config.
 import type { Secret__Output as Secret } from '../../proto/gen/shoal/api/Secret.ts';
 import type { Logger } from '../../proto/shared/log.ts';
 import { TaskRunner, type TaskStatus } from '../executor/statemachine.ts';
+import { expandTask, TemplateError, type NodeInfo } from '../executor/template.ts';
 import type { Engine, PrepareContext, SecretFile, Task } from '../executor/types.ts';
 import type { StatusReporter } from './reporter.ts';
 import type { AgentStore } from './store.ts';
@@ -25,6 +26,8 @@ export interface TaskManagerOptions {
   readonly reporter: StatusReporter;
   readonly workRoot: string;
   readonly secrets?: SecretsHook | undefined;
+  /** This node's own description: what `{{.Node.Hostname}}` and `{{.Node.Platform.*}}` expand to. */
+  readonly node?: NodeInfo | undefined;
   readonly log: Logger;
   readonly now?: (() => Date) | undefined;
 }
@@ -115,9 +118,19 @@ export class TaskManager {
   }
 
   private create(task: Task, resume: { status: TaskStatus; present: boolean } | undefined): void {
+    // Service templates are expanded here, before the engine sees the task (as Swarm's executor does).
+    let expanded = task;
+    let failure: string | undefined;
+    try {
+      expanded = expandTask(task, this.o.node);
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      failure = err.message;
+    }
     const runner = new TaskRunner({
       task,
-      controller: this.o.engine.controller(task),
+      controller: this.o.engine.controller(expanded),
+      ...(failure !== undefined ? { failure } : {}),
       onStatus: (s) => this.onStatus(task.id, s),
       prepareContext: (t) => this.prepareContext(t),
       ...(resume ? { resume } : {}),

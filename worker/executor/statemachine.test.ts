@@ -65,6 +65,22 @@ describe('TaskRunner', () => {
     expect(states(s.seen)).toEqual(['ACCEPTED', 'PREPARING', 'READY', 'STARTING', 'FAILED']);
   });
 
+  it('fails a task that cannot run here (a malformed template) right after ACCEPTED, preparing nothing', async () => {
+    const w = new FakeWorkload(7);
+    const seen: TaskStatus[] = [];
+    const runner = new TaskRunner({
+      task: taskOutput(fakeTask('t2', 'TASK_STATE_RUNNING')),
+      controller: new FakeController(w, {}),
+      onStatus: (st) => seen.push(st),
+      prepareContext: () => Promise.reject(new Error('must not prepare')),
+      failure: 'invalid template in ContainerSpec.Hostname "{{.Nope}}": unsupported action {{.Nope}}',
+    });
+    await eventually(() => runner.status?.state === 'TASK_STATE_FAILED');
+    expect(states(seen)).toEqual(['ACCEPTED', 'FAILED']);
+    expect(seen.at(-1)?.err).toContain('ContainerSpec.Hostname');
+    expect(w.starts).toBe(0);
+  });
+
   it('prepares but does not start a task desired READY, until it is desired RUNNING', async () => {
     const { runner, w, task } = setup('TASK_STATE_READY');
     await eventually(() => runner.status?.state === 'TASK_STATE_READY');

@@ -70,6 +70,11 @@ export interface TaskRunnerOptions {
    * engine still has work for it (`engine.list()`). The runner adopts running work instead of starting it.
    */
   readonly resume?: { readonly status: TaskStatus; readonly present: boolean };
+  /**
+   * Set when the task cannot run on this node (e.g. a malformed service template): the runner reports
+   * FAILED with this message right after ACCEPTED, without preparing anything.
+   */
+  readonly failure?: string;
   readonly now?: () => Date;
 }
 
@@ -207,6 +212,7 @@ export class TaskRunner {
       case 'TASK_STATE_ASSIGNED':
         return this.advance('TASK_STATE_ACCEPTED');
       case 'TASK_STATE_ACCEPTED':
+        if (this.o.failure !== undefined) return this.advance('TASK_STATE_FAILED', this.o.failure);
         return this.advance('TASK_STATE_PREPARING');
       case 'TASK_STATE_PREPARING':
         return this.prepare();

@@ -75,6 +75,13 @@ describe.skipIf(!root)('SecretMounts', () => {
     expect(await m.isTmpfs(join(dir, 't2'))).toBe(false);
   });
 
+  it('a task without secrets or configs gets no tmpfs and no directory', async () => {
+    const { m, dir } = fresh();
+    expect(await m.materialise(task('t4', []), new Map(), new Map())).toEqual([]);
+    expect(existsSync(join(dir, 't4'))).toBe(false);
+    await m.release('t4'); // nothing to do
+  });
+
   it('a target name cannot choose a host path', async () => {
     const { m, dir } = fresh();
     const files = await m.materialise(

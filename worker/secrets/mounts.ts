@@ -1,12 +1,13 @@
 /**
  * Secrets and configs for a task, on a tmpfs of its own: `<root>/<task id>` (mode 0700) is a fresh
- * tmpfs mount holding one file per reference, with the reference's uid, gid and mode. Engines mount the
- * files read-only at their targets (/run/secrets/<name> for secrets). The bytes never touch a disk;
- * `release` unmounts and removes the directory when the task ends. Without root there is no tmpfs:
- * a 0700 directory is used and `describe()` says so.
+ * tmpfs mount holding one file per reference, with the reference's uid, gid and mode (a task that
+ * references none gets neither tmpfs nor directory). Engines mount the files read-only at their
+ * targets (/run/secrets/<name> for secrets). The bytes never touch a disk; `release` unmounts and
+ * removes the directory when the task ends. Without root there is no tmpfs: a 0700 directory is used
+ * and `describe()` says so.
  */
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config__Output } from '../../proto/gen/shoal/api/Config.ts';
@@ -116,6 +117,9 @@ export class SecretMounts {
     }
     const dir = this.dirOf(task.id);
     await this.release(task.id);
+    // Nothing to hold: no tmpfs, no directory. A mount per task costs a `mount` process at start, an
+    // entry every new mount namespace copies (so O(tasks) per task start) and an unmount at the end.
+    if (wanted.length === 0) return [];
     await mkdir(dir, { recursive: true, mode: 0o700 });
     try {
       if (isRoot())
@@ -147,6 +151,13 @@ export class SecretMounts {
   /** Unmounts the task's tmpfs and removes its directory; nothing to do when absent. */
   async release(taskId: string): Promise<void> {
     const dir = this.dirOf(taskId);
+    // A mount point is a directory: without one there is nothing to unmount (and no need to read
+    // /proc/self/mountinfo, which grows with every mount on the host).
+    const exists = await stat(dir).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) return;
     while (await this.isTmpfs(dir)) {
       try {
         await run('umount', [dir]);

@@ -19,10 +19,14 @@ import type {
 } from '../../executor/types.ts';
 import type { ImageStore } from '../../images/store.ts';
 import { EMPTY_IMAGE_CONFIG, taskArgv } from '../../images/config.ts';
+import { privilegesOf } from './caps.ts';
 import { createCgroups, removeCgroups, type CgroupSupport } from './cgroups.ts';
+import type { Gate } from './limit.ts';
+import { HealthMonitor } from './health.ts';
 import { readLogs } from './logs.ts';
 import { descendant, isAlive, sleep, startTimeOf } from './procfs.ts';
-import { initScript, recorderScript, WORKLOAD_DEPTH, wrapperScript } from './script.ts';
+import { initScript, recorderScript, WORKLOAD_DEPTH, wrapperScript, type LogPlan } from './script.ts';
+import { DEFAULT_LOG_MAX_BYTES, findPerl } from './stamp.ts';
 import { readExitCode, readState, writeState, EXIT_FILE, type TaskState } from './state.ts';
 import { resolveUser } from './user.ts';
 
@@ -38,6 +42,10 @@ export interface ControllerDeps {
   readonly cgroups: CgroupSupport;
   readonly cgroupParent: string;
   readonly hiddenPaths: readonly string[];
+  /** Bounds the prepares and starts in progress across the engine's tasks. */
+  readonly gate: Gate;
+  /** Cap of each log stream's file before it rotates (default {@link DEFAULT_LOG_MAX_BYTES}). */
+  readonly logMaxBytes?: number;
   readonly log: Logger;
 }
 
@@ -59,6 +67,7 @@ export class ProcessController implements TaskController {
   private child: ChildProcess | undefined;
   private childExit: Promise<void> | undefined;
   private waiting: Promise<ExitStatus> | undefined;
+  private health: HealthMonitor | undefined;
 
   constructor(
     private readonly task: Task,
@@ -72,7 +81,11 @@ export class ProcessController implements TaskController {
     return cs;
   }
 
-  async prepare(ctx: PrepareContext): Promise<void> {
+  prepare(ctx: PrepareContext): Promise<void> {
+    return this.deps.gate.run(() => this.prepareNow(ctx));
+  }
+
+  private async prepareNow(ctx: PrepareContext): Promise<void> {
     const existing = await readState(this.deps.stateDir);
     if (existing?.pid !== undefined) return;
     const cs = this.spec;
@@ -95,6 +108,8 @@ export class ProcessController implements TaskController {
           : undefined;
     const root = this.deps.isolate ? (rootfs ?? '/') : '/';
     const ids = this.deps.isolate ? await resolveUser(cs.user, root) : undefined;
+    const privileges = this.deps.isolate ? privilegesOf(cs) : undefined;
+    const perl = findPerl();
     await mkdir(this.deps.stateDir, { recursive: true });
     await mkdir(ctx.workDir, { recursive: true });
     const limits = this.task.spec?.resources?.limits;
@@ -117,6 +132,8 @@ export class ProcessController implements TaskController {
       files: ctx.files,
       stageDir: join(ctx.workDir, '.stage'),
       hiddenPaths: this.deps.hiddenPaths,
+      ...(privileges ? { privileges } : {}),
+      ...(perl !== undefined ? { logs: this.logPlan(perl, ctx.workDir) } : {}),
     };
     await writeFile(join(this.deps.stateDir, 'wrapper.sh'), wrapperScript(plan), { mode: 0o700 });
     await writeFile(plan.initFile, initScript(plan), { mode: 0o700 });
@@ -134,6 +151,16 @@ export class ProcessController implements TaskController {
     });
   }
 
+  private logPlan(perl: string, workDir: string): LogPlan {
+    return {
+      perl,
+      stdoutPath: join(workDir, 'stdout.log'),
+      stderrPath: join(workDir, 'stderr.log'),
+      maxBytes: this.deps.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES,
+      fifoDir: this.deps.stateDir,
+    };
+  }
+
   private environment(env: readonly string[], hostname: string, home: string): Record<string, string> {
     const out: Record<string, string> = { PATH: DEFAULT_PATH, HOSTNAME: hostname, HOME: home };
     for (const kv of env) {
@@ -149,7 +176,11 @@ export class ProcessController implements TaskController {
     return s;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.deps.gate.run(() => this.startNow());
+  }
+
+  private async startNow(): Promise<void> {
     const s = await this.state();
     if (s.pid !== undefined) return; // started before (maybe by a previous agent): never twice
     const env = JSON.parse(await readFile(join(this.deps.stateDir, 'env.json'), 'utf8')) as Record<
@@ -253,6 +284,7 @@ export class ProcessController implements TaskController {
   }
 
   async remove(): Promise<void> {
+    this.health?.stop();
     const s = await readState(this.deps.stateDir);
     if (!s) return;
     if (await this.alive(s)) await this.terminate();
@@ -264,11 +296,24 @@ export class ProcessController implements TaskController {
   async inspect(): Promise<TaskRuntimeStatus> {
     const s = await readState(this.deps.stateDir);
     const running = s !== undefined && (await this.alive(s));
+    const health = running && s ? this.healthOf(s) : undefined;
+    if (!running) this.health?.stop();
     return {
       running,
       ...(running && s?.pid !== undefined ? { pid: s.pid, runtimeId: String(s.pid) } : {}),
+      ...(health !== undefined ? { health } : {}),
       ...(s?.note !== undefined ? { note: s.note } : {}),
     };
+  }
+
+  /** The healthcheck's state, its monitor started on the first look at a running task (or an adopted one). */
+  private healthOf(s: TaskState): TaskRuntimeStatus['health'] {
+    this.health ??= HealthMonitor.start(
+      this.task.spec?.containerSpec?.healthcheck,
+      () => this.workloadPid(s),
+      this.deps.isolate,
+    );
+    return this.health?.status;
   }
 
   async *logs(o: { follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine> {

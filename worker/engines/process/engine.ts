@@ -15,6 +15,7 @@ import type { Engine, Task, TaskController } from '../../executor/types.ts';
 import type { ImageStore } from '../../images/store.ts';
 import { describeCgroups, detectCgroups, type CgroupSupport } from './cgroups.ts';
 import { ProcessController } from './controller.ts';
+import { Gate } from './limit.ts';
 
 export interface ProcessEngineOptions {
   /** The agent's data root; the engine owns `<dataRoot>/process-engine/`. */
@@ -28,7 +29,20 @@ export interface ProcessEngineOptions {
    * namespace gets an empty tmpfs over them. Matters for tasks on the host's filesystem.
    */
   readonly hiddenPaths?: readonly string[];
+  /** How many tasks may be prepared or started at once (default {@link DEFAULT_START_CONCURRENCY}). */
+  readonly startConcurrency?: number;
+  /**
+   * Cap of each task's stdout and stderr file, in bytes: past it the file is rotated to `<file>.1`
+   * (one rotated file kept). Default `DEFAULT_LOG_MAX_BYTES` of stamp.ts (10 MiB).
+   */
+  readonly logMaxBytes?: number;
 }
+
+/**
+ * Task prepares and starts in progress at once. Each start forks the daemon; a few at a time keep the
+ * event loop answering heartbeats and raft while hundreds of tasks arrive together.
+ */
+export const DEFAULT_START_CONCURRENCY = 4;
 
 const SAFE_TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
@@ -48,6 +62,7 @@ export class ProcessEngine implements Engine {
   private readonly unshare: string;
   private readonly cgroups: CgroupSupport;
   private readonly log: Logger;
+  private readonly gate: Gate;
 
   constructor(private readonly options: ProcessEngineOptions) {
     this.root = join(options.dataRoot, 'process-engine');
@@ -58,6 +73,7 @@ export class ProcessEngine implements Engine {
     this.why = !root ? 'not root' : unshare === undefined ? 'no unshare binary (util-linux)' : '';
     this.unshare = unshare ?? 'unshare';
     this.cgroups = this.isolate ? detectCgroups() : { kind: 'none', why: this.why };
+    this.gate = new Gate(options.startConcurrency ?? DEFAULT_START_CONCURRENCY);
   }
 
   /**
@@ -76,6 +92,8 @@ export class ProcessEngine implements Engine {
       cgroups: this.cgroups,
       cgroupParent: this.options.cgroupParent ?? 'shoal',
       hiddenPaths: this.options.hiddenPaths ?? [],
+      gate: this.gate,
+      ...(this.options.logMaxBytes !== undefined ? { logMaxBytes: this.options.logMaxBytes } : {}),
       log: this.log,
     });
   }

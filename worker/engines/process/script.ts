@@ -8,6 +8,8 @@
  */
 import { dirname, join, posix } from 'node:path';
 import type { SecretFile } from '../../executor/types.ts';
+import { withNeeded } from './caps.ts';
+import { STAMPER } from './stamp.ts';
 
 /** Quotes one word for /bin/sh. */
 export function q(s: string): string {
@@ -33,6 +35,28 @@ export interface ScriptPlan {
   readonly stageDir: string;
   /** Host directories hidden from the task (an empty tmpfs over each), after its own files are staged. */
   readonly hiddenPaths?: readonly string[];
+  /** Least privilege (caps.ts), applied with util-linux setpriv; absent: the workload keeps every capability. */
+  readonly privileges?: Privileges;
+  /** The log recorder (stamp.ts); absent: the task writes straight to the files the engine opened. */
+  readonly logs?: LogPlan;
+}
+
+/** Where wrapper.sh sends the task's stdout and stderr through the recorder. */
+export interface LogPlan {
+  readonly perl: string;
+  readonly stdoutPath: string;
+  readonly stderrPath: string;
+  readonly maxBytes: number;
+  /** Directory for the two FIFOs (the task's state dir). */
+  readonly fifoDir: string;
+}
+
+/** What setpriv applies right before the workload's exec. */
+export interface Privileges {
+  readonly setpriv: string;
+  /** setpriv's `--bounding-set` argument (caps.ts `boundingSet`). */
+  readonly bounding: string;
+  readonly noNewPrivs: boolean;
 }
 
 /**
@@ -43,7 +67,7 @@ export const WORKLOAD_DEPTH = 1;
 
 /** The host-side script, started by the engine: joins cgroups, enters namespaces, records the exit code. */
 export function wrapperScript(p: ScriptPlan): string {
-  const lines = ['#!/bin/sh'];
+  const lines = ['#!/bin/sh', ...recordLogs(p.logs)];
   for (const cg of p.cgroups) lines.push(`echo $$ > ${q(join(cg, 'cgroup.procs'))}`);
   if (p.isolate) {
     // unshare without --fork: this process enters the new mount/uts/ipc namespaces and its first child
@@ -55,6 +79,30 @@ export function wrapperScript(p: ScriptPlan): string {
     lines.push(...recorderLines(p));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Starts one recorder per stream, reading a FIFO, before the task joins its cgroups (so the recorders
+ * are not counted against its limits), and points this shell's stdout and stderr at the FIFOs.
+ */
+function recordLogs(l: LogPlan | undefined): string[] {
+  if (!l) return [];
+  const out = [];
+  const fifos: string[] = [];
+  for (const [name, path] of [
+    ['stdout', l.stdoutPath],
+    ['stderr', l.stderrPath],
+  ] as const) {
+    const fifo = join(l.fifoDir, `${name}.pipe`);
+    fifos.push(fifo);
+    out.push(
+      `rm -f ${q(fifo)} ${q(`${path}.done`)}; mkfifo -m 0600 ${q(fifo)}`,
+      // in a subshell that exits at once: the recorder is no child of ours (the workload is our only one)
+      `(${q(l.perl)} -e ${q(STAMPER)} ${q(path)} ${l.maxBytes} < ${q(fifo)} > /dev/null 2>&1 &)`,
+    );
+  }
+  out.push(`exec > ${q(fifos[0] ?? '')} 2> ${q(fifos[1] ?? '')}`);
+  return out;
 }
 
 /** Runs init.sh as a child and writes its exit code (128+signal when killed) where the engine reads it. */
@@ -121,9 +169,30 @@ export function initScript(p: ScriptPlan): string {
   });
   if (p.files.length > 0) lines.push(`umount -l ${q(p.stageDir)}`);
   lines.push('PATH="$shoal_path"');
-  const ids = p.uid !== undefined ? ` --setgid ${p.gid ?? 0} --setuid ${p.uid}` : '';
-  lines.push(`exec ${q(p.unshare)} --root=${q(root)} --wd=${q(p.dir)}${ids} -- ${p.argv.map(q).join(' ')}`);
+  lines.push(...workloadExec(p));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The workload's exec. With privileges on the host's filesystem, setpriv alone sets the bounding set,
+ * user and no_new_privs. In a chroot, setpriv runs first (its binary is on the host) and `unshare
+ * --root` after it, so the bounding set keeps what the chroot and the user change need (sys_chroot,
+ * setuid, setgid) even when the spec drops them.
+ */
+function workloadExec(p: ScriptPlan): string[] {
+  const argv = p.argv.map(q).join(' ');
+  const ids = p.uid !== undefined ? ` --setgid ${p.gid ?? 0} --setuid ${p.uid}` : '';
+  const launch = `${q(p.unshare)} --root=${q(p.rootfs)} --wd=${q(p.dir)}${ids} -- ${argv}`;
+  const pv = p.privileges;
+  if (!pv) return [`exec ${launch}`];
+  const nnp = pv.noNewPrivs ? ' --no-new-privs' : '';
+  const base = `${q(pv.setpriv)} --inh-caps=-all${nnp}`;
+  if (p.rootfs === '/') {
+    const user = p.uid !== undefined ? ` --regid ${p.gid ?? 0} --reuid ${p.uid} --clear-groups` : '';
+    return [`cd ${q(p.dir)} || exit 126`, `exec ${base} --bounding-set=${pv.bounding}${user} -- ${argv}`];
+  }
+  const needed = ['sys_chroot', ...(p.uid !== undefined ? ['setuid', 'setgid'] : [])];
+  return [`exec ${base} --bounding-set=${withNeeded(pv.bounding, needed)} -- ${launch}`];
 }
 
 const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];

@@ -36,6 +36,11 @@ const SCALE = argValue('--scale', 1000);
 const DOCKER_REPLICAS = argValue('--docker-replicas', 100);
 const SKIP_DOCKER = process.argv.includes('--skip-docker');
 const SKIP_PROCESS = process.argv.includes('--skip-process');
+/**
+ * `--poll-ms`: how often the API is asked for the running count (default 50). Each ask lists every task
+ * of the service on m1 (the leader), so at 1,000 tasks the bench's own polling costs the leader CPU.
+ */
+const POLL_MS = argValue('--poll-ms', 50);
 /** `--progress`: print the running count every second while waiting (to stderr), to see the rate curve. */
 const PROGRESS = process.argv.includes('--progress');
 /** SHOAL_BENCH_KEEP_LOGS=<dir>: copy each shoald's log there before the kit is destroyed. */
@@ -63,7 +68,7 @@ async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs: nu
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
@@ -151,6 +156,9 @@ async function processEngine(): Promise<{ create100: number; scaleRate: number }
     ).finally(stopProgress);
     const s = (performance.now() - t0) / 1000;
     const scaleRate = (SCALE - REPLICAS) / s;
+    // e.g. SIGUSR2 for a profiler preloaded with NODE_OPTIONS=--require to write what it has.
+    const signal = process.env['SHOAL_BENCH_SIGNAL_AFTER_SCALE'] as NodeJS.Signals | undefined;
+    if (signal) for (const m of [m1, m2, m3]) m.proc?.kill(signal);
     console.log(
       `process engine: ${REPLICAS} -> ${SCALE} in ${s.toFixed(2)} s (${scaleRate.toFixed(0)} tasks/s)`,
     );

@@ -216,6 +216,35 @@ export function sweep(root: string): void {
       // gone, or not ours to read
     }
   }
+  // Tasks on the host's filesystem have cwd and root "/": find them by the pids their engine recorded.
+  const walk = (dir: string): void => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const d of entries) {
+      const e = d.name;
+      const p = join(dir, e);
+      if (e === 'state.json' && d.isFile()) {
+        try {
+          const pid = (JSON.parse(readFileSync(p, 'utf8')) as { pid?: unknown }).pid;
+          if (typeof pid === 'number' && pid > 1) {
+            for (const target of [-pid, pid])
+              try {
+                process.kill(target, 'SIGKILL');
+              } catch {
+                // already gone
+              }
+          }
+        } catch {
+          // not a task state file
+        }
+      } else if (d.isDirectory() && e !== 'rootfs') walk(p); // never follows symlinks
+    }
+  };
+  walk(root);
   const points = readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
     .map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '))

@@ -4,6 +4,7 @@
  * `shoal cluster up` and the e2e benchmark. `destroy()` stops every process it started (SIGTERM, then
  * SIGKILL), shuts down their tasks, and removes the folder.
  */
+import type { Dirent } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   mkdirSync,
@@ -218,7 +219,7 @@ export function sweep(root: string): void {
   }
   // Tasks on the host's filesystem have cwd and root "/": find them by the pids their engine recorded.
   const walk = (dir: string): void => {
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

@@ -89,6 +89,7 @@ export function applyChanges(base: ImageConfig, changes: readonly string[]): Ima
           throw new InvalidArgumentError(`--change "${change}": WORKDIR must be an absolute path`, 'changes');
         c = { ...c, workingDir: rest.trim() };
         break;
+      case undefined:
       default:
         throw new InvalidArgumentError(
           `--change "${change}": only CMD, ENTRYPOINT, ENV and WORKDIR are supported`,

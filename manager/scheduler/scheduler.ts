@@ -372,7 +372,9 @@ export class Scheduler {
       if (!this.running) continue;
       const cur = this.store.get('task', id);
       if (cur && holdsNode(cur) && cur.nodeId === d.nodeId) continue; // as guessed
-      this.nodes.syncTask(id, cur, cur ? this.serviceOf(cur) : undefined);
+      // The task changed while its write was in flight (e.g. it already failed): what it frees is
+      // room for the tasks still pending, which deserve another try.
+      if (this.nodes.syncTask(id, cur, cur ? this.serviceOf(cur) : undefined)) this.bump();
       this.track(id, cur);
     }
     this.writing = undefined;

@@ -130,7 +130,8 @@ describe.skipIf(reason !== undefined)('shoal against a live cluster', () => {
 
   it('shoal image import: a service runs chrooted in the imported image with its CMD', async () => {
     const rootfs = join(work, 'rootfs');
-    await makeBusyboxRootfs(rootfs, { 'etc/flavour': 'imported' });
+    // with its newline: like Docker, a partial last line shows only once the task's stream ends
+    await makeBusyboxRootfs(rootfs, { 'etc/flavour': 'imported\n' });
     await tarDir(rootfs, join(work, 'bb.tar'));
     for (const n of [m, w]) {
       const out = await ok(n, [

@@ -138,8 +138,13 @@ describe('shoald: node lifecycle through the API', () => {
     await kit.start(w1);
     const i = await info(m2);
     expect(i.Swarm).toMatchObject({ NodeID: before, LocalNodeState: 'active', ControlAvailable: true });
-    const svc = await api(m2.socket, 'GET', '/v1.47/services/keep');
-    expect(svc.status, svc.body).toBe(200);
+    // Back in raft within a heartbeat or two (until then it answers 503 "no leader is known").
+    await eventually(
+      async () => (await api(m2.socket, 'GET', '/v1.47/services/keep')).status === 200,
+      'the restarted manager to serve the service again',
+      () => kit.describe(),
+      30_000,
+    );
     await eventually(
       async () => (await nodeNamed('w1'))?.Status.State === 'ready',
       'the worker back and ready',

@@ -414,6 +414,14 @@ export class Manager implements ManagerContext {
 
 // ---- RaftMembership: a manager joining raft through the leader ----
 
+/** UNAVAILABLE naming the leader in `shoal-leader-addr`, which raftCall follows. */
+function notLeader(addr: string | null): grpc.ServiceError {
+  const md = new grpc.Metadata();
+  if (addr) md.set(LEADER_ADDR_HEADER, addr);
+  const details = `not the leader${addr ? `; the leader is at ${addr}` : ''}`;
+  return Object.assign(new Error(details), { code: grpc.status.UNAVAILABLE, details, metadata: md });
+}
+
 function membershipHandlers(
   raft: () => RaftNode | undefined,
   leaderAddr: () => string | null,
@@ -428,11 +436,7 @@ function membershipHandlers(
         const caller = peerIdentity(call.getAuthContext());
         if (!r || !caller) throw new FailedPreconditionError('raft join needs a manager certificate');
         if (!r.isLeader()) {
-          const md = new grpc.Metadata();
-          const addr = leaderAddr();
-          if (addr) md.set(LEADER_ADDR_HEADER, addr);
-          const details = `not the leader${addr ? `; the leader is at ${addr}` : ''}`;
-          cb(Object.assign(new Error(details), { code: grpc.status.UNAVAILABLE, details, metadata: md }));
+          cb(notLeader(leaderAddr()));
           return;
         }
         const addr = call.request.addr;
@@ -458,11 +462,7 @@ function membershipHandlers(
         const caller = peerIdentity(call.getAuthContext());
         if (!r || !caller) throw new FailedPreconditionError('raft leave needs a manager certificate');
         if (!r.isLeader()) {
-          const md = new grpc.Metadata();
-          const addr = leaderAddr();
-          if (addr) md.set(LEADER_ADDR_HEADER, addr);
-          const details = `not the leader${addr ? `; the leader is at ${addr}` : ''}`;
-          cb(Object.assign(new Error(details), { code: grpc.status.UNAVAILABLE, details, metadata: md }));
+          cb(notLeader(leaderAddr()));
           return;
         }
         if (caller.nodeId === r.leader()?.id)

@@ -14,7 +14,7 @@ const layers = {
   manager: ['proto', 'raft', 'ca'],
   worker: ['proto', 'ca'],
   compose: ['proto'],
-  cli: ['proto'],
+  cli: ['proto', 'compose'],
 };
 const allFolders = [
   'proto',

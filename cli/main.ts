@@ -11,6 +11,7 @@ import { registerNetwork } from './commands/network.ts';
 import { registerNode } from './commands/node.ts';
 import { registerObjects } from './commands/objects.ts';
 import { registerService } from './commands/service.ts';
+import { dockerBoolFlags, registerStack } from './commands/stack.ts';
 import { registerSwarm } from './commands/swarm.ts';
 import { registerSystem } from './commands/system.ts';
 import type { Ctx, Io } from './context.ts';
@@ -83,6 +84,7 @@ function build(io: Io, deps: Deps): { cmd: Command; close: () => void } {
   registerSwarm(cmd, ctx);
   registerNode(cmd, ctx);
   registerService(cmd, ctx);
+  registerStack(cmd, ctx, () => deps.env ?? process.env);
   registerObjects(cmd, ctx);
   registerNetwork(cmd, ctx);
   registerSystem(cmd, ctx);
@@ -115,7 +117,7 @@ export async function main(argv: readonly string[], io: Io = stdio, deps: Deps =
   };
   const { cmd, close } = build(io, { ...deps, onAction });
   try {
-    await cmd.parseAsync([...argv], { from: 'user' });
+    await cmd.parseAsync(dockerBoolFlags(argv), { from: 'user' });
     return 0;
   } catch (err) {
     return report(err, io, path);

@@ -35,7 +35,10 @@ export interface FakeDaemon {
   readonly requests: Recorded[];
   /** Requests without the ping, as `METHOD /path?query` lines (version prefix kept). */
   lines(): string[];
-  /** Sets or replaces the answer for `METHOD /path` (unversioned, query ignored unless given). */
+  /**
+   * Sets or replaces the answer for `METHOD /path` (unversioned, query ignored unless given); a route
+   * ending in `*` answers every path it prefixes when no exact route does.
+   */
   on(route: string, reply: Reply): void;
   close(): Promise<void>;
 }
@@ -60,7 +63,9 @@ export async function fakeDaemon(routes: Record<string, Reply> = {}): Promise<Fa
       const unversioned = url.replace(/^\/v\d+\.\d+/, '');
       const path = unversioned.split('?')[0] ?? '';
       let reply: Reply | undefined =
-        table.get(`${rec.method} ${unversioned}`) ?? table.get(`${rec.method} ${path}`);
+        table.get(`${rec.method} ${unversioned}`) ??
+        table.get(`${rec.method} ${path}`) ??
+        prefixRoute(table, `${rec.method} ${path}`);
       if (path === '/_ping') reply = { status: 200, raw: Buffer.from('OK') };
       while (typeof reply === 'function') reply = reply(rec);
       const r = reply ?? { status: 404, json: { message: `page not found: ${rec.method} ${path}` } };
@@ -87,6 +92,16 @@ export async function fakeDaemon(routes: Record<string, Reply> = {}): Promise<Fa
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The reply of the longest `METHOD /prefix*` route that `route` starts with. */
+function prefixRoute(table: ReadonlyMap<string, Reply>, route: string): Reply | undefined {
+  let best: [string, Reply] | undefined;
+  for (const [key, reply] of table) {
+    if (!key.endsWith('*') || !route.startsWith(key.slice(0, -1))) continue;
+    if (!best || key.length > best[0].length) best = [key, reply];
+  }
+  return best?.[1];
 }
 
 /** The outcome of one in-process `shoal` run. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -158,7 +158,7 @@ describe('shoal stack deploy', () => {
     expect(body.TaskTemplate.ContainerSpec.Args).toEqual(['sleep', '7200']);
   });
 
-  it('a secret whose labels changed is updated (labels only); --prune removes dropped services', async () => {
+  it('a secret whose labels changed is updated (with its data, for the daemon to check); --prune removes dropped services', async () => {
     const file = compose('prune.yml', BASE);
     fake = await deployed(file);
     const pw = [...fake.secrets.values()].find((s) => s.Spec['Name'] === 'st_pw');
@@ -179,9 +179,29 @@ describe('shoal stack deploy', () => {
     ]);
     expect(fake.daemon.requests.find((q) => q.method === 'POST')?.body).toEqual({
       Name: 'st_pw',
+      Data: Buffer.from('hunter2').toString('base64'),
       Labels: { 'com.docker.stack.namespace': 'st', k: 'v' },
     });
     expect([...fake.services.values()].map((s) => s.Spec['Name'])).toEqual(['st_web']);
+  });
+
+  it('a config whose data changed fails before any write, saying what to do', async () => {
+    writeFileSync(join(dir, 'app.conf'), 'v1');
+    const file = compose(
+      'conf.yml',
+      'services:\n  a:\n    image: x\n    configs: [app]\nconfigs:\n  app:\n    file: ./app.conf\n',
+    );
+    fake = await stackFake();
+    expect((await run(fake.daemon, ['stack', 'deploy', '-d', '-c', file, 'st'])).code).toBe(0);
+    writeFileSync(join(dir, 'app.conf'), 'v2');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('image: x', 'image: y'));
+    fake.daemon.requests.length = 0;
+    const r = await run(fake.daemon, ['stack', 'deploy', '-d', '-c', file, 'st']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'config "st_app" already exists with different data, and a config\'s data cannot be changed: give the config a new name in the compose file (for example "name: st_app_v2"), or remove the stack first\n',
+    );
+    expect(fake.writes()).toEqual([]);
   });
 
   it('a missing external secret fails before any write, naming it', async () => {

@@ -76,6 +76,7 @@ export async function deployStack(
   const specs = stack.services.map((s) => s.spec as ServiceSpec);
   await checkExternalObjects(ctx, 'secret', stack.externalSecrets, specs);
   await checkExternalObjects(ctx, 'config', stack.externalConfigs, specs);
+  await checkConfigData(ctx, stack);
   // docker prunes first; after the checks, a deploy that cannot succeed removes nothing either.
   if (o.prune) await prune(ctx, namespace, new Set(stack.services.map((s) => s.name)));
   await createNetworks(ctx, namespace, stack, networkIds);
@@ -191,6 +192,29 @@ async function createNetworks(
   }
 }
 
+/**
+ * A config's data cannot change once created (docker finds out when its update is refused, after
+ * networks and secrets were already created): refuse before anything changes, saying what to do.
+ * A secret's data is never returned, so only the daemon can tell; its update carries the data.
+ */
+async function checkConfigData(ctx: Ctx, stack: ConvertedStack): Promise<void> {
+  for (const c of stack.configs) {
+    let current: SecretOrConfig;
+    try {
+      current = await ctx.api().get<SecretOrConfig>(`/configs/${seg(c.name)}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) continue;
+      throw err;
+    }
+    const data = c.spec['Data'];
+    if (current.Spec.Data === undefined || data === undefined || current.Spec.Data === data) continue;
+    throw new CliError(
+      `config "${c.name}" already exists with different data, and a config's data cannot be changed: ` +
+        `give the config a new name in the compose file (for example "name: ${c.name}_v2"), or remove the stack first`,
+    );
+  }
+}
+
 /** Secrets and configs: created when missing; otherwise only their labels are brought in line. */
 async function createOrUpdateObject(
   ctx: Ctx,
@@ -214,14 +238,16 @@ async function createOrUpdateObject(
     return;
   }
   const labels = (spec['Labels'] ?? {}) as Record<string, string>;
-  if (current.Spec.Data !== undefined && spec['Data'] !== undefined && current.Spec.Data !== spec['Data']) {
-    ctx.io.err(`${kind} ${name}: its data changed, but only labels can be updated; the old data stays\n`);
-  }
   if (sameLabels(current.Spec.Labels ?? {}, labels)) return;
   try {
+    // The data goes along, as docker sends it: the daemon refuses an update that would change it.
     await ctx.api().request('POST', `/${kind}s/${seg(current.ID)}/update`, {
       query: { version: current.Version?.Index ?? 0 },
-      body: { ...current.Spec, Labels: labels },
+      body: {
+        ...current.Spec,
+        ...(spec['Data'] === undefined ? {} : { Data: spec['Data'] }),
+        Labels: labels,
+      },
     });
   } catch (err) {
     throw wrap(err, `failed to update ${kind} ${name}`);

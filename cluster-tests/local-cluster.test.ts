@@ -42,6 +42,22 @@ describe('shoal cluster up|down', () => {
     expect(out).toContain(`curl http://127.0.0.1:${port}/`);
     const host = `unix://${join(dir, 'manager1', 'shoal.sock')}`;
     expect(out).toContain(`export SHOAL_HOST=${host}`);
+    expect(out).toContain('Creating service demo_web');
+    // The demo came through `stack deploy`: it is a stack, with the stack's labels.
+    expect(await shoal('-H', host, 'stack', 'ls')).toMatch(/^demo\s+1\s*$/m);
+    const labels = await shoal(
+      '-H',
+      host,
+      'service',
+      'inspect',
+      '--format',
+      '{{json .Spec.Labels}}',
+      'demo_web',
+    );
+    expect(JSON.parse(labels)).toEqual({
+      'com.docker.stack.image': 'host',
+      'com.docker.stack.namespace': 'demo',
+    });
     const nodes = await shoal('-H', host, 'node', 'ls');
     expect(nodes.split('\n').filter((l) => /manager\d\s+Ready/.test(l))).toHaveLength(3);
     let answer = '';

@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import type { Ctx } from '../context.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { ApiClient } from '../http.ts';
+import { deployStack, loadStack, type DeployOptions } from './stack-deploy.ts';
 
 const SHOALD = fileURLToPath(new URL('../../daemon/bin/shoald.js', import.meta.url));
 const STATE = 'cluster.json';
@@ -119,23 +120,23 @@ async function startNode(dir: string, name: string, role: ClusterNode['role']): 
   return { name, pid: child.pid ?? 0, socket, addr, role };
 }
 
-/** The demo: a service whose task answers HTTP on the host's loopback (the process engine's host network). */
-function demoSpec(port: number): Record<string, unknown> {
-  const server = `require('http').createServer((q,s)=>s.end('hello from Shoal task '+process.env.SHOAL_TASK+' on '+require('os').hostname()+'\\n')).listen(${port},'127.0.0.1')`;
-  return {
-    Name: 'demo_web',
-    Labels: { 'com.docker.stack.namespace': 'demo', 'com.docker.stack.image': 'host' },
-    TaskTemplate: {
-      ContainerSpec: {
-        Image: 'host',
-        Command: [process.execPath, '-e', server],
-        Env: ['SHOAL_TASK=demo_web.1'],
-        Labels: { 'com.docker.stack.namespace': 'demo' },
-      },
-      RestartPolicy: { Condition: 'any', Delay: 1_000_000_000 },
-    },
-    Mode: { Replicated: { Replicas: 1 } },
+/**
+ * The demo stack: examples/demo-stack.yml, deployed as `shoal stack deploy --resolve-image never`
+ * would (its service answers HTTP on the host's loopback: the process engine's host network).
+ */
+const DEMO_STACK = fileURLToPath(new URL('../../examples/demo-stack.yml', import.meta.url));
+
+async function deployDemo(ctx: Ctx, api: ApiClient, port: number): Promise<void> {
+  const o: DeployOptions = {
+    composeFiles: [DEMO_STACK],
+    prune: false,
+    resolveImage: 'never',
+    detach: true,
+    quiet: true,
+    env: { ...process.env, NODE: process.execPath, DEMO_PORT: String(port) },
   };
+  ctx.io.out(`Deploying the demo stack (${DEMO_STACK}) ...\n`);
+  await deployStack({ ...ctx, api: () => api }, 'demo', loadStack('demo', o), o);
 }
 
 async function up(
@@ -186,7 +187,7 @@ async function up(
         api.close();
       }
     }
-    if (o.demo) await lead.json('POST', '/services/create', { body: demoSpec(demoPort) });
+    if (o.demo) await deployDemo(ctx, lead, demoPort);
   } finally {
     lead.close();
   }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDockerZeroFields } from '../daemon/api/services.ts';
 import { canonical } from '../proto/docker/canonical.ts';
 import type { DockerObject } from '../proto/docker/convert.ts';
 import { tracedRequests } from '../proto/docker/trace.ts';
@@ -257,9 +258,11 @@ describe.skipIf(reason !== undefined)('shoal stack against a live cluster', () =
         c['ConfigID'] = ids.get(str(c['ConfigName'])) ?? '';
       for (const n of (task['Networks'] ?? []) as DockerObject[])
         n['Target'] = ids.get(str(n['Target'])) ?? '';
-      // What the server fills in on create (swarmkit does the same): the endpoint mode.
+      // What the server fills in on create (swarmkit does the same): the endpoint mode; and the
+      // zero-valued fields Docker's daemon writes in every GET (runtime, isolation, …).
       body['EndpointSpec'] = { Mode: 'vip', ...(body['EndpointSpec'] as DockerObject) };
       const expected = canonical('ServiceSpec', body);
+      withDockerZeroFields(expected);
       const got = actual.find((s) => s.Spec.Name === body['Name']);
       expect(got?.Spec, str(body['Name'])).toEqual(expected);
     }

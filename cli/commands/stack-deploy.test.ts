@@ -263,7 +263,7 @@ describe('shoal stack deploy', () => {
     ]);
   });
 
-  it('--resolve-image never sends the image as written and asks no registry', async () => {
+  it('--resolve-image never asks no registry; untagged images get :latest, as docker sends them', async () => {
     fake = await stackFake();
     fake.addSecret('ext');
     const file = compose('never.yml', BASE);
@@ -273,7 +273,7 @@ describe('shoal stack deploy', () => {
       (s) =>
         ((s.Spec['TaskTemplate'] as Record<string, unknown>)['ContainerSpec'] as { Image: string }).Image,
     );
-    expect(images).toEqual(['busybox', 'redis:7']);
+    expect(images).toEqual(['busybox:latest', 'redis:7']);
   });
 
   it("docker's --detach=false becomes --no-detach; other values are flag errors", () => {

@@ -11,6 +11,7 @@ import {
   readObjectFile,
   type ConvertedStack,
 } from '../../compose/index.ts';
+import { imageWithTag } from '../../compose/convert/image.ts';
 import type { Ctx } from '../context.ts';
 import { ApiError, CliError } from '../errors.ts';
 import { waitOnService } from '../progress.ts';
@@ -309,10 +310,11 @@ async function deployServices(
       continue;
     }
     const spec = structuredClone(converted);
-    if (resolve !== 'never') {
-      const container = spec.TaskTemplate?.ContainerSpec;
-      if (container) container.Image = (await queryRegistry(ctx, rawImage(converted))).image;
-    }
+    const container = spec.TaskTemplate?.ContainerSpec;
+    if (container && resolve !== 'never')
+      container.Image = (await queryRegistry(ctx, rawImage(converted))).image;
+    // docker's API client tags every service create's image (`imageWithTagString`), resolved or not.
+    else if (container?.Image !== undefined) container.Image = imageWithTag(container.Image);
     ctx.io.out(`Creating service ${name}\n`);
     try {
       const res = await ctx.api().json<{ ID: string }>('POST', '/services/create', { body: spec });

@@ -57,7 +57,8 @@ export async function queryRegistry(ctx: Ctx, raw: string): Promise<ResolvedImag
 /**
  * The spec docker's deployServices sends for an existing service: the converted spec, with the
  * server's image kept when the file's image did not change (unless resolving `always`), and the
- * server's `ForceUpdate` kept so that tasks are not redeployed for nothing.
+ * server's `ForceUpdate` kept so that tasks are not redeployed for nothing. The image goes out with
+ * `:latest` when untagged, as docker's API client sends every service update (`imageWithTagString`).
  */
 export async function updatedSpec(
   ctx: Ctx,
@@ -80,6 +81,7 @@ export async function updatedSpec(
     if (image === undefined) delete container.Image;
     else container.Image = image;
   }
+  if (container.Image !== undefined) container.Image = imageWithTag(container.Image);
   spec.TaskTemplate.ForceUpdate = current.Spec.TaskTemplate?.ForceUpdate ?? 0;
   return warning === undefined ? { spec } : { spec, warning };
 }
@@ -88,7 +90,7 @@ export async function updatedSpec(
  * Whether `current` (as `GET /services` shows it) already has `wanted`. Both sides go through the
  * Docker JSON ↔ proto canonical form (the server drops zero values and empty lists); `wanted` first
  * gets what the server fills in on create: one replica, `vip` endpoint mode, network names resolved
- * to IDs (`networkIds`).
+ * to IDs (`networkIds`); both get the zero-valued fields Docker's daemon writes (withZeroFields).
  */
 export async function sameSpec(
   wanted: ServiceSpec,
@@ -98,10 +100,12 @@ export async function sameSpec(
   // Loaded on demand: the proto reflection is heavy and only deploy needs it.
   const { canonical } = await import('../../proto/docker/canonical.ts');
   const filled = withServerDefaults(wanted, networkIds);
+  const shown = structuredClone(current);
+  withZeroFields(shown);
   try {
     return isDeepStrictEqual(
       canonical('ServiceSpec', filled as never),
-      canonical('ServiceSpec', structuredClone(current) as never),
+      canonical('ServiceSpec', shown as never),
     );
   } catch {
     return false; // a field the proto does not know: let the server decide
@@ -119,6 +123,7 @@ function withServerDefaults(wanted: ServiceSpec, networkIds: ReadonlyMap<string,
   const endpoint = (spec['EndpointSpec'] ?? {}) as Json;
   endpoint['Mode'] ??= 'vip';
   spec['EndpointSpec'] = endpoint;
+  withZeroFields(spec);
   for (const list of [spec.TaskTemplate?.['Networks'], spec['Networks']]) {
     if (!Array.isArray(list)) continue;
     for (const n of list as Json[]) {
@@ -127,4 +132,35 @@ function withServerDefaults(wanted: ServiceSpec, networkIds: ReadonlyMap<string,
     }
   }
   return spec;
+}
+
+const json = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
+
+/**
+ * The fields a service's GET shows at their zero value, as Docker's daemon writes them (see
+ * daemon/api/services.ts `withDockerZeroFields`): the runtime, the isolation, a restart policy's
+ * condition, an update or rollback config's failure action and order, and the numbers.
+ */
+function withZeroFields(spec: ServiceSpec): void {
+  const task = json(spec.TaskTemplate);
+  if (task) {
+    task['ForceUpdate'] ??= 0;
+    if (!task['PluginSpec'] && !task['NetworkAttachmentSpec']) task['Runtime'] ??= 'container';
+    const container = json(task['ContainerSpec']);
+    if (container) container['Isolation'] ??= 'default';
+    const restart = json(task['RestartPolicy']);
+    if (restart) {
+      restart['Condition'] ??= 'any';
+      restart['MaxAttempts'] ??= 0;
+    }
+  }
+  for (const key of ['UpdateConfig', 'RollbackConfig']) {
+    const c = json((spec as Json)[key]);
+    if (!c) continue;
+    c['Parallelism'] ??= 0;
+    c['FailureAction'] ??= 'pause';
+    c['MaxFailureRatio'] ??= 0;
+    c['Order'] ??= 'stop-first';
+  }
 }

@@ -26,6 +26,18 @@ export function networkJson(n: Network__Output): DockerObject {
   out['Containers'] ??= {};
   out['Options'] ??= {};
   out['Labels'] ??= {};
+  // Docker's NetworkResource has no omitempty on these: false and an empty ConfigFrom are written.
+  for (const k of ['EnableIPv6', 'Internal', 'Attachable', 'Ingress', 'ConfigOnly']) out[k] ??= false;
+  out['ConfigFrom'] ??= { Network: '' };
+  // A swarm network's IPAM options are null when none were given (a nil Go map), as Docker shows.
+  const ipam = out['IPAM'] as DockerObject | undefined;
+  const options = ipam?.['Options'];
+  if (
+    ipam &&
+    (options === undefined ||
+      (typeof options === 'object' && options !== null && Object.keys(options).length === 0))
+  )
+    ipam['Options'] = null;
   return out;
 }
 

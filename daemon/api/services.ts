@@ -30,6 +30,49 @@ export function withContainerSpec(spec: unknown): void {
   template['ContainerSpec'] ??= {};
 }
 
+const obj = (v: unknown): DockerObject | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as DockerObject) : undefined;
+
+/**
+ * Writes what Docker's daemon writes for every service spec even at its zero value (moby
+ * daemon/cluster/convert/service.go `serviceSpecFromGRPC` and the Go types' fields without
+ * `omitempty`): `TaskTemplate.ForceUpdate`, `TaskTemplate.Runtime` ("container"),
+ * `ContainerSpec.Isolation` ("default"), `Privileges.CredentialSpec`/`SELinuxContext` (null), a
+ * restart policy's `Condition` ("any") and `MaxAttempts`, an update or rollback config's
+ * `Parallelism`, `FailureAction` ("pause"), `MaxFailureRatio` and `Order` ("stop-first"). The
+ * unspecified enums mean exactly these values (manager/controlapi/defaults.ts). Found by
+ * cluster-tests/stack-diff.test.ts against a real Docker Swarm.
+ */
+export function withDockerZeroFields(spec: DockerObject): void {
+  const task = obj(spec['TaskTemplate']);
+  if (task) {
+    task['ForceUpdate'] ??= 0;
+    if (!task['PluginSpec'] && !task['NetworkAttachmentSpec']) task['Runtime'] ??= 'container';
+    const container = obj(task['ContainerSpec']);
+    if (container) {
+      container['Isolation'] ??= 'default';
+      const privileges = obj(container['Privileges']);
+      if (privileges) {
+        privileges['CredentialSpec'] ??= null;
+        privileges['SELinuxContext'] ??= null;
+      }
+    }
+    const restart = obj(task['RestartPolicy']);
+    if (restart) {
+      restart['Condition'] ??= 'any';
+      restart['MaxAttempts'] ??= 0;
+    }
+  }
+  for (const key of ['UpdateConfig', 'RollbackConfig']) {
+    const c = obj(spec[key]);
+    if (!c) continue;
+    c['Parallelism'] ??= 0;
+    c['FailureAction'] ??= 'pause';
+    c['MaxFailureRatio'] ??= 0;
+    c['Order'] ??= 'stop-first';
+  }
+}
+
 /** A service as `GET /services/{id}` shows it. */
 export function serviceJson(s: Service__Output, insertDefaults = false): DockerObject {
   const shown: Service__Output = insertDefaults
@@ -42,7 +85,11 @@ export function serviceJson(s: Service__Output, insertDefaults = false): DockerO
   const out = toDockerAs('Service', shown);
   out['Spec'] ??= {};
   withContainerSpec(out['Spec']);
-  if (out['PreviousSpec']) withContainerSpec(out['PreviousSpec']);
+  withDockerZeroFields(out['Spec'] as DockerObject);
+  if (out['PreviousSpec']) {
+    withContainerSpec(out['PreviousSpec']);
+    withDockerZeroFields(out['PreviousSpec'] as DockerObject);
+  }
   if (s.serviceStatus) {
     const st = s.serviceStatus;
     out['ServiceStatus'] = {

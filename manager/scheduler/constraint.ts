@@ -91,7 +91,8 @@ function parseConstraint(expression: string): Constraint {
   return { ...base, ip };
 }
 
-function parseKey(raw: string): ConstraintKey | undefined {
+/** A node attribute key (`node.hostname`, `node.labels.zone`, …), or undefined when unknown. */
+export function parseKey(raw: string): ConstraintKey | undefined {
   const lower = raw.toLowerCase();
   for (const k of PLAIN_KEYS) if (lower === k) return { kind: k };
   for (const prefix of LABEL_PREFIXES) {

@@ -27,9 +27,19 @@ describe('spread descriptors', () => {
     expect(spreadValue(n, 'node.labels.rack')).toBe('');
   });
 
-  it('refuses descriptors that are not labels', () => {
+  it('reads node attributes too (spread: node.id, common in stack files, spreads over nodes)', () => {
+    const n = makeNode({ labels: {} });
+    expect(spreadValue(n, 'node.id')).toBe(n.id);
+    expect(spreadValue(n, 'node.hostname')).toBe(n.description?.hostname);
+    expect(spreadValue(n, 'node.role')).toMatch(/^(manager|worker)$/);
+  });
+
+  it('accepts any node attribute a constraint reads, refuses the rest naming the known ones', () => {
     expect(parseSpreadDescriptor('node.labels.zone')).toBe('node.labels.zone');
-    expect(() => parseSpreadDescriptor('node.hostname')).toThrow(InvalidArgumentError);
+    expect(parseSpreadDescriptor('node.id')).toBe('node.id');
+    expect(parseSpreadDescriptor('node.hostname')).toBe('node.hostname');
+    expect(() => parseSpreadDescriptor('node.zone')).toThrow(InvalidArgumentError);
+    expect(() => parseSpreadDescriptor('node.zone')).toThrow(/want one of node\.id, node\.hostname/);
     expect(() => parseSpreadDescriptor('node.labels.')).toThrow(/"node.labels."/);
   });
 });

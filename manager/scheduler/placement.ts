@@ -9,6 +9,7 @@
  */
 import { InvalidArgumentError } from '../../proto/shared/errors.ts';
 import type { Node } from '../store/types.ts';
+import { attributeOf, CONSTRAINT_KEYS, parseKey } from './constraint.ts';
 import { stillFits, type TaskNeeds } from './filters.ts';
 import { Heap } from './heap.ts';
 import type { NodeInfo } from './nodeinfo.ts';
@@ -49,27 +50,24 @@ export function placeGroup(
 }
 
 /**
- * Checks a spread descriptor (`node.labels.<key>` or `engine.labels.<key>`), for the control API.
- * Throws InvalidArgumentError naming the descriptor; returns it unchanged.
+ * Checks a spread descriptor, for the control API: any node attribute a constraint can read
+ * (`node.labels.<key>`, `engine.labels.<key>`, `node.id`, `node.hostname`, `node.role`, …). Swarm
+ * accepts any text and spreads over "" for what it does not know (so `spread: node.id`, common in
+ * real stack files, only spreads by task count there); Shoal spreads over the attribute, and refuses
+ * an unknown descriptor naming the ones it knows. Throws InvalidArgumentError; returns it unchanged.
  */
 export function parseSpreadDescriptor(descriptor: string): string {
-  const lower = descriptor.toLowerCase();
-  for (const prefix of ['node.labels.', 'engine.labels.'])
-    if (lower.startsWith(prefix) && descriptor.length > prefix.length) return descriptor;
+  if (parseKey(descriptor) !== undefined) return descriptor;
   throw new InvalidArgumentError(
-    `invalid spread descriptor ${JSON.stringify(descriptor)}: want node.labels.<key> or engine.labels.<key>`,
+    `invalid spread descriptor ${JSON.stringify(descriptor)}: want one of ${CONSTRAINT_KEYS.join(', ')}`,
     'Placement.Preferences',
   );
 }
 
-/** `node.labels.zone` / `engine.labels.zone` → the node's value ("" when it has none). */
+/** The node's value for a spread descriptor ("" when it has none, or the descriptor is unknown). */
 export function spreadValue(node: Node | undefined, descriptor: string): string {
-  const lower = descriptor.toLowerCase();
-  if (lower.startsWith('node.labels.'))
-    return node?.spec?.labels[descriptor.slice('node.labels.'.length)] ?? '';
-  if (lower.startsWith('engine.labels.'))
-    return node?.description?.engine?.labels[descriptor.slice('engine.labels.'.length)] ?? '';
-  return '';
+  const key = parseKey(descriptor);
+  return node === undefined || key === undefined ? '' : attributeOf(node, key);
 }
 
 function buildTree(candidates: readonly Candidate[], spread: readonly string[], serviceId: string): Branch {

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually, freePort } from './harness.ts';
+import { removeCgroups, taskCgroups } from './hosts/registry.ts';
 
 export const SHOALD_BIN = fileURLToPath(new URL('../daemon/bin/shoald.js', import.meta.url));
 export const SHOAL_BIN = fileURLToPath(new URL('../cli/bin/shoal.js', import.meta.url));
@@ -205,7 +206,8 @@ export class ShoaldKit {
 /**
  * The safety net of destroy(): kills any process still working under `root` (a task whose node could
  * not shut it down in time: its cwd or root directory is inside) and lazily unmounts what is left
- * mounted there (task tmpfs), deepest first. Touches nothing outside `root`.
+ * mounted there (task tmpfs), deepest first, and removes the killed tasks' cgroups. Touches nothing
+ * outside `root` but those cgroups, which its tasks' state files name.
  */
 export function sweep(root: string): void {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -246,6 +248,8 @@ export function sweep(root: string): void {
     }
   };
   walk(root);
+  // The killed tasks' cgroup folders (a SIGKILLed shoald never removes them).
+  removeCgroups(taskCgroups(root));
   const points = readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
     .map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '))

@@ -110,7 +110,7 @@ export function sweepRun(prefix: string, root?: string): void {
  * The cgroup folders the process engine made for the run's tasks, as their `state.json` files record
  * them (a SIGKILLed daemon never removes them itself).
  */
-function taskCgroups(root: string): string[] {
+export function taskCgroups(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     let entries: Dirent[];
@@ -140,7 +140,7 @@ function taskCgroups(root: string): string[] {
 }
 
 /** rmdir()s cgroup folders once their (killed) processes have left them; gives up after ~1 s. */
-function removeCgroups(dirs: readonly string[]): void {
+export function removeCgroups(dirs: readonly string[]): void {
   let left = dirs.filter((d) => existsSync(d));
   for (let round = 0; round < 20 && left.length > 0; round++) {
     left = left.filter((d) => {

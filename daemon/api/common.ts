@@ -101,13 +101,31 @@ export function flag(q: Query, key: string): boolean {
   return v !== undefined && v !== '' && v !== '0' && v !== 'false';
 }
 
-/** `?version=N` of an update; 400 when missing or not a number. */
+/** `?version=N` of an update; 400 when missing or not a decimal integer (as Go's ParseUint). */
 export function versionParam(q: Query): { index: number } {
   const v = param(q, 'version');
   const index = Number(v);
-  if (v === undefined || v === '' || !Number.isInteger(index) || index < 0)
+  if (v === undefined || !/^\d{1,16}$/.test(v) || !Number.isSafeInteger(index))
     throw new InvalidArgumentError(`invalid version: ${JSON.stringify(v ?? '')}`, 'version');
   return { index };
+}
+
+/** The deepest nesting of brackets and braces in JSON text (outside strings), without recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** Docker's filters, key → values (`{"k":{"v":true}}` and `{"k":["v"]}` both accepted). */
@@ -119,6 +137,10 @@ export function parseFilters(q: Query): Filters {
   const out = new Map<string, string[]>();
   if (raw === undefined || raw.trim() === '') return out;
   let parsed: unknown;
+  const depth = jsonDepth(raw);
+  // A filter is two levels deep ({"key":{"value":true}}); deeper ones would only overflow the stack.
+  if (depth > 2)
+    throw new InvalidArgumentError(`invalid filter: nested ${depth} levels deep, at most 2`, 'filters');
   try {
     parsed = JSON.parse(raw);
   } catch (err) {
@@ -128,14 +150,24 @@ export function parseFilters(q: Query): Filters {
     throw new InvalidArgumentError(`invalid filter: want a JSON object, got ${raw}`, 'filters');
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out.set(key, value);
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    else if (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((on) => typeof on === 'boolean')
+    )
+      // Docker's map[string]map[string]bool: only the values set to true count.
       out.set(
         key,
-        Object.entries(value as Record<string, unknown>)
-          .filter(([, on]) => on === true)
+        Object.entries(value as Record<string, boolean>)
+          .filter(([, on]) => on)
           .map(([v]) => v),
       );
-    else throw new InvalidArgumentError(`invalid filter '${key}': ${JSON.stringify(value)}`, 'filters');
+    else
+      throw new InvalidArgumentError(
+        `invalid filter '${key}': ${JSON.stringify(value)} (want {"value":true,...} or ["value",...])`,
+        'filters',
+      );
   }
   return out;
 }
@@ -148,7 +180,8 @@ export function onlyFilters(filters: Filters, accepted: readonly string[]): void
 
 /** The control API's ListFilters for Docker's filters (the control API checks the keys). */
 export function listFilters(filters: Filters): ListFilters {
-  const out: Record<string, { values: string[] }> = {};
+  // No prototype: a key such as "__proto__" stays a key (and is refused by name) instead of vanishing.
+  const out = Object.create(null) as Record<string, { values: string[] }>;
   for (const [k, values] of filters) out[k] = { values: [...values] };
   return { filters: out };
 }

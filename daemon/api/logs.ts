@@ -31,9 +31,17 @@ export function parseSince(s: string | undefined): TimestampValue | null {
   if (s === undefined || s === '' || s === '0') return null;
   const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(s);
   if (m) return { seconds: Number(m[1]), nanos: Number((m[2] ?? '').padEnd(9, '0')) };
-  const t = parseRfc3339(s);
+  const t = inRange(s) ? parseRfc3339(s) : undefined;
   if (!t) throw new InvalidArgumentError(`invalid value for "since": ${JSON.stringify(s)}`, 'since');
   return t;
+}
+
+/** Month, day, hour, minute and second within their ranges (Date would roll 13-45 over silently). */
+function inRange(s: string): boolean {
+  const m = /^\d{4}-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})/.exec(s);
+  if (!m) return false;
+  const [mo, d, h, mi, sec] = m.slice(1).map(Number) as [number, number, number, number, number];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 60;
 }
 
 /** Reads the log query; 400 when it names no stream or a bad tail. */

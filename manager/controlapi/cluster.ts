@@ -17,6 +17,7 @@ import { copy, type Ctx } from './context.ts';
 import { defaultClusterSpec, normalize } from './defaults.ts';
 import { resolve } from './lookup.ts';
 import { checkVersion } from './services.ts';
+import { checkSpecSize } from './validate.ts';
 
 const NS_PER_MS = 1_000_000;
 
@@ -69,7 +70,12 @@ export function shown(ctx: Ctx, c: Cluster): Cluster {
   return out;
 }
 
-function checkClusterSpec(spec: ClusterSpec, cur: ClusterSpec | null): void {
+/**
+ * The checks of a cluster spec that `swarm init` and `swarm update` share: non-negative history and
+ * heartbeat, a certificate expiry the CA accepts (only when it changes from `cur`), and the size bound.
+ */
+export function checkClusterSpec(spec: ClusterSpec, cur: ClusterSpec | null): void {
+  checkSpecSize('ClusterSpec', spec);
   const limit = spec.orchestration?.taskHistoryRetentionLimit ?? 0;
   if (limit < 0)
     throw new InvalidArgumentError(
@@ -81,6 +87,13 @@ function checkClusterSpec(spec: ClusterSpec, cur: ClusterSpec | null): void {
     throw new InvalidArgumentError(
       `Spec.Dispatcher.HeartbeatPeriod: heartbeat period must not be negative (got ${hb})`,
       'Spec.Dispatcher.HeartbeatPeriod',
+    );
+  const election = spec.raft?.electionTick ?? 0;
+  const heartbeat = spec.raft?.heartbeatTick ?? 0;
+  if (election !== 0 && heartbeat !== 0 && election <= heartbeat)
+    throw new InvalidArgumentError(
+      `Spec.Raft.ElectionTick: must be greater than Spec.Raft.HeartbeatTick (got ${election} <= ${heartbeat})`,
+      'Spec.Raft.ElectionTick',
     );
   const expiry = spec.caConfig?.nodeCertExpiry ?? 0;
   if (expiry !== 0 && expiry !== cur?.caConfig?.nodeCertExpiry) {

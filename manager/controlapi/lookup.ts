@@ -107,6 +107,12 @@ function kindFilters<K extends Kind>(tx: ReadTx, kind: K, get: Getter): ((o: Obj
   switch (kind) {
     case 'service': {
       const modes = get('mode');
+      for (const m of modes ?? [])
+        if (!Object.hasOwn(MODES, m))
+          throw new InvalidArgumentError(
+            `invalid filter 'mode=${m}': want one of ${Object.keys(MODES).join(', ')}`,
+            'filters',
+          );
       if (modes)
         add<ObjectOf['service']>((s) => modes.some((m) => Boolean(s.spec?.mode?.[MODES[m] as 'global'])));
       break;

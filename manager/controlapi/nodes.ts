@@ -12,6 +12,7 @@ import { copy, type Ctx } from './context.ts';
 import { normalize } from './defaults.ts';
 import { resolve } from './lookup.ts';
 import { checkVersion } from './services.ts';
+import { checkSpecSize } from './validate.ts';
 
 const isManager = (n: Node): boolean => n.spec?.role === 'NODE_ROLE_MANAGER';
 
@@ -20,6 +21,7 @@ export async function updateNode(ctx: Ctx, req: UpdateNodeRequest): Promise<Node
   const index = checkVersion('node', req.nodeVersion, cur.version?.index ?? 0);
   if (!req.spec) throw new InvalidArgumentError('Spec: a node spec must be provided', 'Spec');
   const spec = normalize<NodeSpec>('NodeSpec', req.spec);
+  checkSpecSize('NodeSpec', spec);
   const was = cur.spec?.role ?? 'NODE_ROLE_UNSPECIFIED';
   if (spec.role === 'NODE_ROLE_UNSPECIFIED') spec.role = was;
   if (spec.availability === 'AVAILABILITY_UNSPECIFIED')

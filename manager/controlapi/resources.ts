@@ -21,7 +21,7 @@ import { copy, type Ctx } from './context.ts';
 import { normalize } from './defaults.ts';
 import { resolve } from './lookup.ts';
 import { checkVersion } from './services.ts';
-import { checkNetworkSpec, checkSecretSpec } from './validate.ts';
+import { checkNetworkSpec, checkSecretSpec, checkSpecSize } from './validate.ts';
 
 /** A copy of a secret without its data. */
 export function redacted(s: Secret): Secret {
@@ -34,7 +34,10 @@ type DataKind = 'secret' | 'config';
 
 function specFor(kind: DataKind, raw: unknown): SecretSpec | ConfigSpec {
   if (!raw) throw new InvalidArgumentError(`Spec: a ${kind} spec must be provided`, 'Spec');
-  return normalize(kind === 'secret' ? 'SecretSpec' : 'ConfigSpec', raw);
+  const typeName = kind === 'secret' ? 'SecretSpec' : 'ConfigSpec';
+  const spec = normalize<SecretSpec | ConfigSpec>(typeName, raw);
+  checkSpecSize(typeName, spec);
+  return spec;
 }
 
 export async function createData(ctx: Ctx, kind: DataKind, raw: unknown): Promise<Secret | Config> {
@@ -99,6 +102,7 @@ export async function removeData(ctx: Ctx, kind: DataKind, ref: string): Promise
 export async function createNetwork(ctx: Ctx, raw: unknown): Promise<Network> {
   if (!raw) throw new InvalidArgumentError('Spec: a network spec must be provided', 'Spec');
   const spec = normalize<NetworkSpec>('NetworkSpec', raw);
+  checkSpecSize('NetworkSpec', spec);
   checkNetworkSpec(spec);
   spec.driverConfiguration ??= { name: 'overlay', options: {} };
   if (spec.driverConfiguration.name === '') spec.driverConfiguration.name = 'overlay';

@@ -148,10 +148,10 @@ describe('service validation', () => {
       spec({
         taskTemplate: {
           containerSpec: { image: 'nginx' },
-          placement: { preferences: [{ spread: { spreadDescriptor: 'node.hostname' } }] },
+          placement: { preferences: [{ spread: { spreadDescriptor: 'node.zone' } }] },
         },
       }),
-      /^Spec\.TaskTemplate\.Placement\.Preferences: invalid spread descriptor "node\.hostname": want node\.labels\.<key> or engine\.labels\.<key>$/,
+      /^Spec\.TaskTemplate\.Placement\.Preferences: invalid spread descriptor "node\.zone": want one of node\.id, node\.hostname, node\.ip, node\.role, node\.platform\.os, node\.platform\.arch, node\.labels\.<key>, engine\.labels\.<key>$/,
     ],
     [
       'duplicate published port',

@@ -19,13 +19,14 @@ import { canonicalJson, copy, timestamp, type Ctx } from './context.ts';
 import { normalize, withCreateDefaults } from './defaults.ts';
 import { resolve } from './lookup.ts';
 import { randomName } from './names.ts';
-import { checkServiceSpec, modeKind, protocolName } from './validate.ts';
+import { checkServiceSpec, checkSpecSize, modeKind, protocolName } from './validate.ts';
 
 /** Validates a spec as given and returns it with Swarm's stored defaults. */
 function prepareSpec(ctx: Ctx, raw: CreateServiceRequest['spec'], currentName?: string): ServiceSpec {
   if (!raw) throw new InvalidArgumentError('Spec: a service spec must be provided', 'Spec');
   const spec = normalize<ServiceSpec>('ServiceSpec', raw);
   if (spec.name === '') spec.name = currentName ?? randomName();
+  checkSpecSize('ServiceSpec', spec);
   checkServiceSpec(spec, {
     rawReplicas: raw.mode?.replicated?.replicas,
     parseConstraints: ctx.parseConstraints,

@@ -7,7 +7,9 @@ import type { NetworkSpec__Output as NetworkSpec } from '../../proto/gen/shoal/a
 import type { ServiceMode__Output as ServiceMode } from '../../proto/gen/shoal/api/ServiceMode.ts';
 import type { ServiceSpec__Output as ServiceSpec } from '../../proto/gen/shoal/api/ServiceSpec.ts';
 import type { UpdateConfig__Output as UpdateConfig } from '../../proto/gen/shoal/api/UpdateConfig.ts';
+import { messageType } from '../../proto/load.ts';
 import { InvalidArgumentError } from '../../proto/shared/errors.ts';
+import { parseSpreadDescriptor } from '../scheduler/placement.ts';
 import { parseReference } from './reference.ts';
 
 /** Checks placement constraints; throws (any error) on a bad expression. Injected by the scheduler. */
@@ -15,6 +17,27 @@ export type ConstraintParser = (exprs: string[]) => void;
 
 /** Swarm's limit on secret and config data: strictly less than 500 KiB. */
 export const MAX_DATA_BYTES = 500 * 1024;
+
+/**
+ * The most a spec (service, secret, config, network, node, cluster) may weigh, protobuf-encoded:
+ * swarmkit's `MaxTransactionBytes` (1.5 MiB). Every object goes through raft and to every manager;
+ * every task carries a copy of its service's spec.
+ */
+export const MAX_SPEC_BYTES = 1.5 * 1024 * 1024;
+
+/**
+ * The most replicas one replicated service (or concurrent tasks one replicated job) may ask for.
+ * Docker sets no bound, but one request must not make the leader create a million tasks in one go
+ * (each a store object replicated to every manager): 10,000 per service is beyond the largest Swarm
+ * deployments reported (thousands of tasks per service), and more can be spread over several services.
+ */
+export const MAX_REPLICAS = 10_000;
+
+/** The most completions one replicated job may ask for (the job orchestrator walks every slot). */
+export const MAX_JOB_COMPLETIONS = 1_000_000;
+
+/** The longest network name (Docker sets none; the name is a DNS name for the service's tasks). */
+const NETWORK_NAME_MAX = 255;
 
 const SERVICE_NAME = /^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/;
 const SERVICE_NAME_MAX = 63;
@@ -59,12 +82,33 @@ export function checkSecretSpec(
     throw invalid('Spec.Data', `${kind} data must be larger than 0 and less than 500 KiB (got ${n} bytes)`);
 }
 
+/**
+ * Throws when `spec`, encoded as the proto message `typeName`, is over {@link MAX_SPEC_BYTES}. `field`
+ * is where the spec sits in the request (`Spec`).
+ */
+export function checkSpecSize(typeName: string, spec: object, field = 'Spec'): void {
+  const type = messageType(typeName);
+  const bytes = type.encode(type.fromObject(spec)).finish().length;
+  if (bytes > MAX_SPEC_BYTES)
+    throw invalid(
+      field,
+      `the spec is ${bytes} bytes encoded; at most ${MAX_SPEC_BYTES} bytes are allowed (labels, env and options count)`,
+    );
+}
+
 export function checkNetworkSpec(spec: NetworkSpec): void {
   const name = spec.name;
   if (name === '') throw invalid('Spec.Name', 'network name must be provided');
   if (PREDEFINED_NETWORKS.includes(name))
     throw invalid('Spec.Name', `${name} is a pre-defined network and cannot be created`);
-  if (/[\s/\\:]/.test(name)) throw invalid('Spec.Name', `invalid network name ${JSON.stringify(name)}`);
+  // Whitespace, path separators, control and bidi-format characters (a name that prints as another).
+  if (/[\s/\\:\p{Cc}\p{Cf}]/u.test(name))
+    throw invalid('Spec.Name', `invalid network name ${JSON.stringify(name)}`);
+  if (name.length > NETWORK_NAME_MAX)
+    throw invalid(
+      'Spec.Name',
+      `network name must be ${NETWORK_NAME_MAX} characters or fewer (got ${name.length})`,
+    );
   const driver = spec.driverConfiguration?.name ?? '';
   if (driver !== '' && driver !== 'overlay')
     throw invalid(
@@ -120,8 +164,6 @@ export function checkConstraints(exprs: string[]): void {
       throw new Error(`constraint ${JSON.stringify(e)}: invalid value ${JSON.stringify(value)}`);
   }
 }
-
-const SPREAD = /^(?:node|engine)\.labels\.\S+$/;
 
 function checkUpdateConfig(field: string, c: UpdateConfig | null): void {
   if (!c) return;
@@ -184,12 +226,14 @@ export function checkServiceSpec(
     }
   }
   for (const p of placement?.preferences ?? []) {
-    const d = p.spread?.spreadDescriptor ?? '';
-    if (!SPREAD.test(d))
+    try {
+      parseSpreadDescriptor(p.spread?.spreadDescriptor ?? '');
+    } catch (err) {
       throw invalid(
         'Spec.TaskTemplate.Placement.Preferences',
-        `invalid spread descriptor ${JSON.stringify(d)}: want node.labels.<key> or engine.labels.<key>`,
+        err instanceof Error ? err.message : String(err),
       );
+    }
   }
   checkUpdateConfig('Spec.UpdateConfig', spec.updateConfig);
   checkUpdateConfig('Spec.RollbackConfig', spec.rollbackConfig);
@@ -203,28 +247,49 @@ function checkMode(mode: ServiceMode | null, rawReplicas: unknown): void {
       throw invalid('Spec.Mode', 'replicas can only be used with a replicated service, not a global one');
     throw invalid('Spec.Mode', `exactly one mode must be set (got ${kind})`);
   }
+  const job = mode?.replicatedJob;
+  if (job) {
+    checkCount('Spec.Mode.ReplicatedJob.MaxConcurrent', job.maxConcurrent, MAX_REPLICAS);
+    checkCount('Spec.Mode.ReplicatedJob.TotalCompletions', job.totalCompletions, MAX_JOB_COMPLETIONS);
+  }
   const given = rawReplicas ?? mode?.replicated?.replicas;
+  if (given === undefined || given === null) return;
+  checkCount('Spec.Mode.Replicated.Replicas', given, MAX_REPLICAS);
+}
+
+/** A count as the caller sent it: a non-negative integer up to `max`. */
+function checkCount(field: string, given: unknown, max: number): void {
   if (given === undefined || given === null) return;
   const text =
     typeof given === 'object' ? (given as { toString(): string }).toString() : `${given as number}`;
   const n = Number(text);
+  const what = field.slice(field.lastIndexOf('.') + 1).toLowerCase();
   if (!Number.isSafeInteger(n) || n < 0)
-    throw invalid('Spec.Mode.Replicated.Replicas', `replicas must be a non-negative integer (got ${text})`);
+    throw invalid(field, `${what} must be a non-negative integer (got ${text})`);
+  if (n > max) throw invalid(field, `${what} must be at most ${max} (got ${text})`);
 }
 
 function checkPorts(spec: ServiceSpec): void {
   const ep = spec.endpointSpec;
   if (!ep) return;
   const seen = new Set<string>();
-  for (const p of ep.ports) {
+  for (const [i, p] of ep.ports.entries()) {
     const ingress = p.publishMode !== 'PUBLISH_MODE_HOST';
     if (ep.mode === 'MODE_DNSRR' && ingress && p.publishedPort !== 0)
       throw invalid(
         'Spec.EndpointSpec.Ports',
         "port published with ingress mode can't be used with dnsrr mode",
       );
-    if (p.targetPort > 65535 || p.publishedPort > 65535)
-      throw invalid('Spec.EndpointSpec.Ports', `port ${p.publishedPort}:${p.targetPort} is out of range`);
+    if (p.targetPort < 1 || p.targetPort > 65535)
+      throw invalid(
+        `Spec.EndpointSpec.Ports[${i}].TargetPort`,
+        `port ${p.targetPort} is out of range (want 1 to 65535)`,
+      );
+    if (p.publishedPort > 65535)
+      throw invalid(
+        `Spec.EndpointSpec.Ports[${i}].PublishedPort`,
+        `port ${p.publishedPort} is out of range (want 1 to 65535, or 0 for one chosen by the swarm)`,
+      );
     if (p.publishedPort === 0) continue;
     const key = `${p.publishedPort}/${protocolName(p.protocol)}`;
     if (seen.has(key))

@@ -9,6 +9,7 @@
  * `open` (restart from the data root; LockedError while autolocked without the unlock key).
  */
 import * as grpc from '@grpc/grpc-js';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issueFromState, newCaState, RootRotationController } from '../ca/admin.ts';
 import { authzInterceptor, peerIdentity } from '../ca/authz.ts';
@@ -206,18 +207,28 @@ export class Manager implements ManagerContext {
     const state = await newCaState({ clusterId: o.clusterId ?? newId<'cluster'>() });
     const { certPem, record } = await issueFromState(state, await createCsr(keys), nodeId, 'manager');
     await dir.write(state.rootCertPem, certPem, { keyPem, dek: null, pendingDek: null }, null);
-    const m = await Manager.start(o, dir, { bootstrap: true });
-    await m.waitForLeader();
-    await m.ca.propose({ op: 'init', state });
-    await m.ca.propose(record);
-    await initCluster(m.store, {
-      ...o.cluster,
-      clusterId: state.clusterId,
-      joinTokens: state.joinTokens,
-      rootCaPem: state.rootCertPem,
-    });
-    await ensureIngress(m.store);
-    return m;
+    let m: Manager | undefined;
+    try {
+      m = await Manager.start(o, dir, { bootstrap: true });
+      await m.waitForLeader();
+      await m.ca.propose({ op: 'init', state });
+      await m.ca.propose(record);
+      await initCluster(m.store, {
+        ...o.cluster,
+        clusterId: state.clusterId,
+        joinTokens: state.joinTokens,
+        rootCaPem: state.rootCertPem,
+      });
+      await ensureIngress(m.store);
+      return m;
+    } catch (err) {
+      // A half-made swarm (e.g. the listen port was taken) must not stay behind: its raft log is
+      // sealed with a data key that dies with this attempt, so every later init would fail on it.
+      await m?.stop().catch(() => undefined);
+      await rm(join(o.dataRoot, 'raft'), { recursive: true, force: true });
+      await rm(join(o.dataRoot, 'certificates'), { recursive: true, force: true });
+      throw err;
+    }
   }
 
   /** `swarm join --token <manager token> <addr>`: certificate, then raft membership through the leader. */

@@ -1,6 +1,6 @@
 /**
- * The whole control plane for a Manager: on the leader, the allocator, the scheduler, the
- * orchestrators with the rolling updater and the dispatcher; on every manager, the Control service
+ * The whole control plane for a Manager: on the leader, the allocator, the key manager, the scheduler,
+ * the orchestrators with the rolling updater and the dispatcher; on every manager, the Control service
  * (answered on the leader, forwarded from followers).
  */
 import type * as grpc from '@grpc/grpc-js';
@@ -12,6 +12,7 @@ import { ControlApi } from './controlapi/controlapi.ts';
 import { forwardingControl, type ControlService } from './controlapi/rpc.ts';
 import { parseConstraints } from './scheduler/constraint.ts';
 import { Dispatcher } from './dispatcher/dispatcher.ts';
+import { KeyManager } from './keymanager/keymanager.ts';
 import type { LeaderFactory, ManagerContext } from './manager.ts';
 import { ManagerNodes } from './manager-nodes.ts';
 import { Orchestrator } from './orchestrator/orchestrator.ts';
@@ -38,6 +39,7 @@ export function controlPlane(o: ControlPlaneOptions = {}): LeaderFactory {
     const components = [
       new ManagerNodes({ store: ctx.store, raft: ctx.raft, log }),
       new Allocator({ store: ctx.store, log }),
+      new KeyManager({ store: ctx.store, log }),
       new Scheduler({ store: ctx.store, log }),
       new Orchestrator({ store: ctx.store, updater, log }),
       dispatcher,

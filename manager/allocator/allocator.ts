@@ -41,8 +41,8 @@ const MAX_CHANGES_PER_TX = 200;
 /** After an unexpected failure of a pass, rebuild from the store and go on after this long. */
 const RETRY_AFTER_FAILURE_MS = 1000;
 
-type Phase = 'network' | 'service' | 'task';
-const PHASES: readonly Phase[] = ['network', 'service', 'task'];
+type Phase = 'network' | 'service' | 'task' | 'node';
+const PHASES: readonly Phase[] = ['network', 'service', 'task', 'node'];
 
 export class Allocator {
   private readonly store: MemoryStore;
@@ -54,6 +54,7 @@ export class Allocator {
     network: new Set(),
     service: new Set(),
     task: new Set(),
+    node: new Set(),
   };
   /** Who waits for what: `kind:id` per key (a set, so waiting twice is waiting once). */
   private readonly waiters = new Map<WaitKey, Set<`${Phase}:${string}`>>();
@@ -116,14 +117,27 @@ export class Allocator {
     for (const e of events) {
       switch (e.kind) {
         case 'network':
-        case 'task':
-          this.dirty[e.kind].add(e.object.id);
+          this.dirty.network.add(e.object.id);
+          // Ingress appearing, a network going away: nodes' attachments may change (rare).
+          for (const n of this.store.find('node')) this.dirty.node.add(n.id);
+          break;
+        case 'task': {
+          this.dirty.task.add(e.object.id);
+          const t = e.object as StoreEvent<'task'>['object'];
+          const old = e.old as StoreEvent<'task'>['object'] | undefined;
+          if (t.networksAttachments.length > 0 || (old?.networksAttachments.length ?? 0) > 0) {
+            if (t.nodeId) this.dirty.node.add(t.nodeId);
+            if (old?.nodeId) this.dirty.node.add(old.nodeId);
+          }
+          break;
+        }
+        case 'node':
+          this.dirty.node.add(e.object.id);
           break;
         case 'service':
           this.dirty.service.add(e.object.id);
           this.evaluate.serviceReady.delete(e.object.id);
           break;
-        case 'node':
         case 'secret':
         case 'config':
         case 'cluster':
@@ -244,6 +258,12 @@ export class Allocator {
         if (t && !isTerminal(t) && t.networksAttachments.length > 0) this.evaluate.reserveTask(t);
         break;
       }
+      case 'node': {
+        this.pools.releaseNode(id);
+        const n = this.store.get('node', id);
+        if (n) this.evaluate.reserveNode(n);
+        break;
+      }
     }
     this.dirty[kind].add(id);
   }
@@ -269,6 +289,10 @@ export class Allocator {
       if (isTerminal(t)) continue;
       if (t.networksAttachments.length > 0) this.evaluate.reserveTask(t);
       if (observed(t) === 'TASK_STATE_NEW') this.dirty.task.add(t.id);
+    }
+    for (const n of this.store.find('node')) {
+      if (n.attachments.length > 0) this.evaluate.reserveNode(n);
+      this.dirty.node.add(n.id);
     }
     this.pools.drainFreed();
     this.log.info(

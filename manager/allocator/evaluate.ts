@@ -10,7 +10,7 @@ import type { PortConfig__Output } from '../../proto/gen/shoal/api/PortConfig.ts
 import type { Logger } from '../../proto/shared/log.ts';
 import { isTerminal, observed } from '../orchestrator/common.ts';
 import { clone, type MemoryStore } from '../store/memory.ts';
-import type { Network, Service, Task } from '../store/types.ts';
+import type { Network, Node, Service, Task } from '../store/types.ts';
 import { PoolExhaustedError, PortInUseError, SubnetOverlapError } from './errors.ts';
 import {
   DEFAULT_IPAM_DRIVER,
@@ -28,13 +28,14 @@ import type { Pools } from './pools.ts';
 /** What an object waits for. */
 export type WaitKey = `net:${string}` | `svc:${string}` | 'networks' | 'subnets' | 'vnis' | 'ports';
 /** An object to re-evaluate. */
-export type Ref = { kind: 'network' | 'service' | 'task'; id: string };
+export type Ref = { kind: 'network' | 'service' | 'task' | 'node'; id: string };
 
 /** A new version of an object to write. */
 export type Change =
   | { readonly kind: 'network'; readonly object: Network }
   | { readonly kind: 'service'; readonly object: Service }
-  | { readonly kind: 'task'; readonly object: Task };
+  | { readonly kind: 'task'; readonly object: Task }
+  | { readonly kind: 'node'; readonly object: Node };
 
 /** The task status message once its addresses are allocated (Swarm's). */
 export const PENDING_MESSAGE = 'pending task scheduling';
@@ -264,6 +265,63 @@ export class Evaluator {
       if (n) this.attachedNetworks.set(networkId, n);
     }
     return { network: n ?? null, addresses: [addr] };
+  }
+
+  // ---- nodes ----
+
+  /**
+   * The node's own attachments (Swarm's ingress-sbox and `lb-<network>` endpoints): an address on the
+   * ingress network, and on every overlay network one of its live tasks is attached to; addresses on
+   * networks it no longer needs are freed. Ingress first, then by network ID.
+   */
+  node(id: string): Change | undefined {
+    const pools = this.pools();
+    const n = this.store.get('node', id);
+    if (!n) {
+      pools.releaseNode(id);
+      return undefined;
+    }
+    const wanted = this.nodeNetworks(id);
+    for (const networkId of pools.nodeAddresses(id).keys())
+      if (!wanted.includes(networkId)) pools.releaseNodeAddress(id, networkId);
+    const got: [string, string][] = [];
+    for (const networkId of wanted) {
+      try {
+        got.push([networkId, pools.allocateNodeAddress(id, networkId)]);
+      } catch (err) {
+        if (!(err instanceof PoolExhaustedError)) throw err;
+        this.log.warn({ node: id, network: networkId }, `node attachment: ${err.message}`);
+        this.wait(`net:${networkId}`, { kind: 'node', id });
+      }
+    }
+    const recorded = n.attachments.map((a) => [a.network?.id ?? '', a.addresses.join(',')]);
+    if (JSON.stringify(recorded) === JSON.stringify(got)) return undefined;
+    const next = clone(n);
+    next.attachments = got.map(([networkId, addr]) => this.attachment(networkId, addr));
+    return { kind: 'node', object: next };
+  }
+
+  /** Holds what a stored node records (attachments made before this allocator started). */
+  reserveNode(n: Node): void {
+    const problems = this.pools().reserveNode(n);
+    if (problems.length > 0)
+      this.log.error({ node: n.id }, `node attachments not held: ${problems.join('; ')}`);
+  }
+
+  /** Ingress (when allocated), then the allocated networks of the node's live tasks, by ID. */
+  private nodeNetworks(nodeId: string): string[] {
+    const pools = this.pools();
+    const ingress = this.ingress();
+    const ids = new Set<string>();
+    for (const t of this.store.find('task', { nodeId })) {
+      if (isTerminal(t)) continue;
+      for (const a of t.networksAttachments) {
+        const netId = a.network?.id ?? '';
+        if (netId !== ingress?.id && pools.network(netId)) ids.add(netId);
+      }
+    }
+    const out = [...ids].sort();
+    return ingress && pools.network(ingress.id) ? [ingress.id, ...out] : out;
   }
 
   // ---- shared ----

@@ -1,7 +1,7 @@
 /**
  * Everything the allocator holds, in memory: subnets, VNIs and the address pool of every allocated
- * network, the virtual IPs and published ports of every service, the addresses of every live task —
- * and who holds what, so releases are exact and idempotent. No store access: the allocator loop feeds
+ * network, the virtual IPs and published ports of every service, the addresses of every live task and
+ * every node's own network attachments — and who holds what, so releases are exact and idempotent. No store access: the allocator loop feeds
  * it objects and writes what it returns.
  *
  * It is rebuilt from the store (`reserve*` from what objects record) whenever a leader starts the
@@ -11,7 +11,7 @@ import type { Endpoint__Output } from '../../proto/gen/shoal/api/Endpoint.ts';
 import type { IPAMConfig__Output } from '../../proto/gen/shoal/api/IPAMConfig.ts';
 import type { PortConfig__Output } from '../../proto/gen/shoal/api/PortConfig.ts';
 import { InternalError } from '../../proto/shared/errors.ts';
-import type { Network, Service, Task } from '../store/types.ts';
+import type { Network, Node, Service, Task } from '../store/types.ts';
 import { NetworkAddresses, SubnetAddresses } from './address-pool.ts';
 import { formatCidr, formatIp, parseCidr, parseIp, type Cidr } from './ipv4.ts';
 import { PortPool, VniPool, type PortOwner, type Protocol } from './number-pool.ts';
@@ -64,6 +64,8 @@ export class Pools {
   private readonly networks = new Map<string, HeldNetwork>();
   private readonly services = new Map<string, HeldService>();
   private readonly tasks = new Map<string, TaskAddress[]>();
+  /** Node ID → network ID → the node's own address there (ingress-sbox / `lb-<network>`). */
+  private readonly nodes = new Map<string, Map<string, string>>();
   /** What was released since the last drain (the loop wakes whoever waits for it). */
   private readonly freed = new Set<FreedKey>();
 
@@ -340,6 +342,58 @@ export class Pools {
     this.tasks.delete(id);
     for (const a of held)
       if (this.network(a.networkId)?.release(a.addr)) this.freed.add(`net:${a.networkId}`);
+  }
+
+  // ---- nodes ----
+
+  /** The node's own addresses, network ID → address (a copy). */
+  nodeAddresses(nodeId: string): Map<string, string> {
+    return new Map(this.nodes.get(nodeId));
+  }
+
+  /** Holds the attachments a stored node records; returns those it could not (taken or unknown network). */
+  reserveNode(n: Node): string[] {
+    this.releaseNode(n.id);
+    const held = new Map<string, string>();
+    const problems: string[] = [];
+    for (const a of n.attachments) {
+      const networkId = a.network?.id ?? '';
+      for (const addr of a.addresses) {
+        if (!held.has(networkId) && this.network(networkId)?.reserve(addr)) held.set(networkId, addr);
+        else problems.push(`${addr} on network ${networkId}`);
+      }
+    }
+    if (held.size > 0) this.nodes.set(n.id, held);
+    return problems;
+  }
+
+  /** One address on the network for the node (the one it holds, if any); throws PoolExhaustedError. */
+  allocateNodeAddress(nodeId: string, networkId: string): string {
+    const held = this.nodes.get(nodeId)?.get(networkId);
+    if (held !== undefined) return held;
+    const pool = this.network(networkId);
+    if (!pool) throw new InternalError(`network ${networkId} is not allocated`);
+    const addr = pool.allocate();
+    let m = this.nodes.get(nodeId);
+    if (!m) this.nodes.set(nodeId, (m = new Map<string, string>()));
+    m.set(networkId, addr);
+    return addr;
+  }
+
+  /** Frees the node's address on one network (no-op when it holds none). */
+  releaseNodeAddress(nodeId: string, networkId: string): void {
+    const m = this.nodes.get(nodeId);
+    const addr = m?.get(networkId);
+    if (!m || addr === undefined) return;
+    m.delete(networkId);
+    if (m.size === 0) this.nodes.delete(nodeId);
+    if (this.network(networkId)?.release(addr)) this.freed.add(`net:${networkId}`);
+  }
+
+  /** Frees every address of the node. */
+  releaseNode(nodeId: string): void {
+    for (const networkId of [...(this.nodes.get(nodeId)?.keys() ?? [])])
+      this.releaseNodeAddress(nodeId, networkId);
   }
 }
 

@@ -53,9 +53,13 @@ export async function initCluster(store: MemoryStore, o: InitClusterOptions): Pr
   return copy(store.get('cluster', c.id) as Cluster);
 }
 
-/** The cluster as shown: join tokens, root and rotation state as the CA has them now. */
+/** The cluster as shown: join tokens, root and rotation state as the CA has them now; no network keys. */
 export function shown(ctx: Ctx, c: Cluster): Cluster {
   const out = copy(c);
+  // The overlay encryption keys (and their bookkeeping) go to agents only, never to API clients.
+  out.networkBootstrapKeys = [];
+  out.encryptionKeyLamportClock = 0;
+  out.keysRotatedAt = null;
   const ca = ctx.ca;
   if (ca?.initialised) {
     const s = ca.state;

@@ -2,8 +2,10 @@
  * The dispatcher: the leader's side of every agent's session (Swarm's `manager/dispatcher`).
  *
  * - Session: registers the node (READY) and streams SessionMessages — the first at once, then again
- *   whenever the node object, the manager list or the node's overlay peers change. A second Session
- *   from the same node ends the first.
+ *   whenever the node object, the manager list, the node's overlay peers, its network views (networks,
+ *   services, VIPs, RUNNING task addresses, ports; networks.ts) or the network keys change. Messages
+ *   are recomputed at most every `sessionRefreshMs`, from one read of the store, and a message equal
+ *   to the last one sent is skipped. A second Session from the same node ends the first.
  * - Heartbeat: keeps the session alive; a node silent for 3 periods is marked DOWN ("heartbeat
  *   failure") and its session ended. After `start()` (a new leader) nodes READY in the store get twice
  *   that to reconnect.
@@ -17,6 +19,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { ServerSurfaceCall } from '@grpc/grpc-js/build/src/server-call.js';
 import type { DispatcherHandlers } from '../../proto/gen/shoal/api/Dispatcher.ts';
+import type { EncryptionKey__Output } from '../../proto/gen/shoal/api/EncryptionKey.ts';
 import type { SessionMessage } from '../../proto/gen/shoal/api/SessionMessage.ts';
 import { AbortedError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Logger } from '../../proto/shared/log.ts';
@@ -31,11 +34,18 @@ import {
   type DispatcherOptions,
   type ResolvedOptions,
 } from './options.ts';
+import { NetworkIndex } from './networks.ts';
 import { OverlayIndex } from './overlay.ts';
 import { markNodeDown, peerHost, registerNode, serviceError, Session, type SessionCall } from './session.ts';
 import { StatusBatcher, type StatusUpdate } from './status-batcher.ts';
 
 type Phase = 'new' | 'running' | 'stopped';
+
+interface SessionIndexes {
+  readonly peers: OverlayIndex;
+  readonly networks: NetworkIndex;
+  readonly keys: readonly EncryptionKey__Output[];
+}
 
 export class Dispatcher {
   private readonly o: ResolvedOptions;
@@ -189,7 +199,7 @@ export class Dispatcher {
         if (s.ended) return;
         s.registered = true;
         this.log.debug({ node: nodeId, session: s.id }, 'session opened');
-        this.sendSession(s, new OverlayIndex(this.o.store), true);
+        this.sendSession(s, this.indexes(), true);
       },
       (err: unknown) => {
         this.log.warn({ err, node: nodeId }, 'node registration failed');
@@ -213,15 +223,33 @@ export class Dispatcher {
     return s;
   }
 
-  private sendSession(s: Session, peers: OverlayIndex, force: boolean): void {
+  /** What every session message of one refresh is computed from: the store, read once. */
+  private indexes(): SessionIndexes {
+    const cluster = this.o.store.find('cluster')[0];
+    return {
+      peers: new OverlayIndex(this.o.store),
+      networks: new NetworkIndex(this.o.store),
+      keys: cluster?.networkBootstrapKeys ?? [],
+    };
+  }
+
+  private sendSession(s: Session, ix: SessionIndexes, force: boolean): void {
     const node = this.o.store.get('node', s.nodeId) ?? null;
     const msg: SessionMessage = {
       sessionId: s.id,
       node,
       managers: this.o.managers().map((m) => ({ ...m, weight: DISPATCHER_DEFAULTS.managerWeight })),
-      overlayPeers: peers.peersOf(s.nodeId),
+      overlayPeers: ix.peers.peersOf(s.nodeId),
+      networkKeys: [...ix.keys],
+      networks: ix.networks.networksOf(s.nodeId),
     };
-    const key = JSON.stringify([node?.version?.index ?? 0, msg.managers, msg.overlayPeers]);
+    const key = JSON.stringify([
+      node?.version?.index ?? 0,
+      msg.managers,
+      msg.overlayPeers,
+      msg.networks,
+      ix.keys.map((k) => k.lamportTime),
+    ]);
     if (!force && key === s.lastSent) return;
     s.lastSent = key;
     s.send(msg);
@@ -233,8 +261,8 @@ export class Dispatcher {
       this.refreshTimer = undefined;
       const live = [...this.sessions.values()].filter((s) => s.registered && s.stream);
       if (live.length === 0) return;
-      const peers = new OverlayIndex(this.o.store);
-      for (const s of live) this.sendSession(s, peers, false);
+      const ix = this.indexes();
+      for (const s of live) this.sendSession(s, ix, false);
     }, this.o.sessionRefreshMs);
   }
 
@@ -312,16 +340,18 @@ export class Dispatcher {
           if (t.networksAttachments.length > 0 || (old?.networksAttachments.length ?? 0) > 0) refresh = true;
           break;
         }
+        case 'service':
+        case 'network':
+        case 'cluster':
+          // VIPs, ports, network allocations, encryption keys, the data-path port.
+          refresh = true;
+          break;
         case 'secret':
         case 'config':
           all = true;
           break;
         case 'node':
           refresh = true;
-          break;
-        case 'service':
-        case 'network':
-        case 'cluster':
           break;
       }
     }

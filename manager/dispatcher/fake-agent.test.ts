@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blank, clone, MemoryStore } from '../store/memory.ts';
+import { messageType } from '../../proto/load.ts';
+import { blank, clone, MemoryStore, TO_OBJECT } from '../store/memory.ts';
+import { VXLAN_ID_LIST } from '../allocator/objects.ts';
 import type { TaskState } from '../store/types.ts';
 import { FakeAgent, type Behaviour } from './fake-agent.ts';
 import { as, eventually, serveDispatcher, task, type Served } from './testing.ts';
@@ -92,6 +94,40 @@ describe('FakeAgent against a Dispatcher', () => {
     await eventually(() => stateOf(store, 't1') === 'TASK_STATE_SHUTDOWN', describeStore(store));
     await eventually(() => a.secretsHeld().size === 0);
     expect(a.running().map((t) => t.id)).toEqual(['t2']);
+  });
+
+  it('sees another node’s RUNNING task as a service backend, and no longer once it is shut down', async () => {
+    const store = MemoryStore.local();
+    const s = await served(store, () => [{ nodeId: 'm', addr: 'unused:1' }]);
+    const a = agent(s.addr, 'w1');
+    agent(s.addr, 'w2');
+    await eventually(() => store.get('node', 'w2')?.status?.state === 'STATE_READY', describeStore(store));
+    const net = blank('network');
+    net.id = 'net';
+    const spec = messageType('NetworkSpec');
+    net.spec = spec.toObject(spec.fromObject({ name: 'back' }), TO_OBJECT) as NonNullable<typeof net.spec>;
+    net.driverState = { name: 'overlay', options: { [VXLAN_ID_LIST]: '4097' } };
+    net.ipamOptions = { driver: null, configs: [{ subnet: '10.0.1.0/24', range: '', gateway: '10.0.1.1' }] };
+    const svc = blank('service');
+    svc.id = 'svc';
+    await store.update((tx) => {
+      tx.create('network', net);
+      tx.create('service', svc);
+      tx.create('task', task({ id: 't1', nodeId: 'w1', networks: [{ id: 'net', addr: '10.0.1.3/24' }] }));
+      tx.create('task', task({ id: 't2', nodeId: 'w2', networks: [{ id: 'net', addr: '10.0.1.4/24' }] }));
+    });
+    const backends = () => a.networks.find((n) => n.networkId === 'net')?.services[0]?.taskAddresses ?? [];
+    await eventually(
+      () => backends().length === 2,
+      () => JSON.stringify(a.networks),
+    );
+    expect(backends()).toEqual(['10.0.1.3/24', '10.0.1.4/24']);
+
+    await setDesired(store, 't2', 'TASK_STATE_SHUTDOWN');
+    await eventually(
+      () => backends().join() === '10.0.1.3/24',
+      () => JSON.stringify(a.networks),
+    );
   });
 
   it('reports FAILED with exit code 1 or COMPLETE as its behaviour says', async () => {

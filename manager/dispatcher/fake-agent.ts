@@ -86,6 +86,10 @@ export class FakeAgent {
   private reports: Promise<void> = Promise.resolve();
   /** The node object the dispatcher last sent. */
   node: SessionMessage__Output['node'] = null;
+  /** The network views (networks, services, RUNNING backends) the dispatcher last sent. */
+  networks: SessionMessage__Output['networks'] = [];
+  /** The overlay encryption keys the dispatcher last sent. */
+  networkKeys: SessionMessage__Output['networkKeys'] = [];
   /** Sessions opened so far (reconnects count). */
   sessions = 0;
 
@@ -181,6 +185,8 @@ export class FakeAgent {
   ): void {
     if (stream !== this.session) return;
     this.node = m.node;
+    this.networks = m.networks;
+    this.networkKeys = m.networkKeys;
     const addrs = m.managers.map((p) => p.addr).filter((a) => a !== '');
     if (addrs.length > 0) this.managers = addrs;
     if (this.sessionId === m.sessionId) return;

@@ -1,11 +1,16 @@
 /**
  * Overlay peers: for each node, the endpoints of other nodes' tasks on the overlay networks the node
  * has tasks on, so its agent can program ARP and FDB entries (Shoal distributes these through the
- * dispatcher instead of Docker's gossip). Only tasks ASSIGNED..RUNNING count.
+ * dispatcher instead of Docker's gossip). Only tasks ASSIGNED..RUNNING count. Nodes' own attachments
+ * (Node.attachments: ingress-sbox and `lb-<network>` endpoints, from the allocator) are endpoints too,
+ * and a node takes part in every network it has one on — so a node with no task on ingress still
+ * reaches the tasks there (routing mesh), and tasks' replies reach the node's endpoint.
  */
 import type { OverlayPeer } from '../../proto/gen/shoal/api/OverlayPeer.ts';
 import type { ReadTx } from '../store/memory.ts';
-import type { Network } from '../store/types.ts';
+import type { Network, Task } from '../store/types.ts';
+
+type NetworkAttachment = Task['networksAttachments'][number];
 import { holdsReferences } from './assignments.ts';
 
 /** Docker's MAC for an IPv4 endpoint: 02:42 then the four address bytes. */
@@ -39,21 +44,26 @@ export class OverlayIndex {
         nodeAddr = store.get('node', t.nodeId)?.status?.addr ?? '';
         addrs.set(t.nodeId, nodeAddr);
       }
-      for (const a of t.networksAttachments) {
-        if (!a.network || !isOverlay(a.network)) continue;
-        const networkId = a.network.id;
-        let nets = this.networksOf.get(t.nodeId);
-        if (!nets) this.networksOf.set(t.nodeId, (nets = new Set()));
-        nets.add(networkId);
-        if (!nodeAddr) continue;
-        for (const cidr of a.addresses) {
-          const ip = cidr.split('/')[0] ?? '';
-          if (!ip.includes('.')) continue;
-          let list = this.byNetwork.get(networkId);
-          if (!list) this.byNetwork.set(networkId, (list = []));
-          list.push({ networkId, ip, mac: macOf(ip), nodeAddr, nodeId: t.nodeId });
-        }
-      }
+      for (const a of t.networksAttachments) this.add(t.nodeId, nodeAddr, a);
+    }
+    for (const n of store.find('node'))
+      for (const a of n.attachments) this.add(n.id, n.status?.addr ?? '', a);
+  }
+
+  /** Records that `nodeId` takes part in the attachment's network, and its endpoints there. */
+  private add(nodeId: string, nodeAddr: string, a: NetworkAttachment): void {
+    if (!a.network || !isOverlay(a.network)) return;
+    const networkId = a.network.id;
+    let nets = this.networksOf.get(nodeId);
+    if (!nets) this.networksOf.set(nodeId, (nets = new Set()));
+    nets.add(networkId);
+    if (!nodeAddr) return;
+    for (const cidr of a.addresses) {
+      const ip = cidr.split('/')[0] ?? '';
+      if (!ip.includes('.')) continue;
+      let list = this.byNetwork.get(networkId);
+      if (!list) this.byNetwork.set(networkId, (list = []));
+      list.push({ networkId, ip, mac: macOf(ip), nodeAddr, nodeId });
     }
   }
 

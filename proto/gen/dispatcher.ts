@@ -49,6 +49,7 @@ import type { NetworkIPAMConfig as _shoal_api_NetworkIPAMConfig, NetworkIPAMConf
 import type { NetworkPeer as _shoal_api_NetworkPeer, NetworkPeer__Output as _shoal_api_NetworkPeer__Output } from './shoal/api/NetworkPeer.ts';
 import type { NetworkResource as _shoal_api_NetworkResource, NetworkResource__Output as _shoal_api_NetworkResource__Output } from './shoal/api/NetworkResource.ts';
 import type { NetworkSpec as _shoal_api_NetworkSpec, NetworkSpec__Output as _shoal_api_NetworkSpec__Output } from './shoal/api/NetworkSpec.ts';
+import type { NetworkView as _shoal_api_NetworkView, NetworkView__Output as _shoal_api_NetworkView__Output } from './shoal/api/NetworkView.ts';
 import type { Node as _shoal_api_Node, Node__Output as _shoal_api_Node__Output } from './shoal/api/Node.ts';
 import type { NodeDescription as _shoal_api_NodeDescription, NodeDescription__Output as _shoal_api_NodeDescription__Output } from './shoal/api/NodeDescription.ts';
 import type { NodeSpec as _shoal_api_NodeSpec, NodeSpec__Output as _shoal_api_NodeSpec__Output } from './shoal/api/NodeSpec.ts';
@@ -75,6 +76,7 @@ import type { Service as _shoal_api_Service, Service__Output as _shoal_api_Servi
 import type { ServiceMode as _shoal_api_ServiceMode, ServiceMode__Output as _shoal_api_ServiceMode__Output } from './shoal/api/ServiceMode.ts';
 import type { ServiceSpec as _shoal_api_ServiceSpec, ServiceSpec__Output as _shoal_api_ServiceSpec__Output } from './shoal/api/ServiceSpec.ts';
 import type { ServiceStatus as _shoal_api_ServiceStatus, ServiceStatus__Output as _shoal_api_ServiceStatus__Output } from './shoal/api/ServiceStatus.ts';
+import type { ServiceView as _shoal_api_ServiceView, ServiceView__Output as _shoal_api_ServiceView__Output } from './shoal/api/ServiceView.ts';
 import type { SessionMessage as _shoal_api_SessionMessage, SessionMessage__Output as _shoal_api_SessionMessage__Output } from './shoal/api/SessionMessage.ts';
 import type { SessionRequest as _shoal_api_SessionRequest, SessionRequest__Output as _shoal_api_SessionRequest__Output } from './shoal/api/SessionRequest.ts';
 import type { SpreadOver as _shoal_api_SpreadOver, SpreadOver__Output as _shoal_api_SpreadOver__Output } from './shoal/api/SpreadOver.ts';
@@ -156,6 +158,7 @@ export interface ProtoGrpcType {
       NetworkPeer: MessageTypeDefinition<_shoal_api_NetworkPeer, _shoal_api_NetworkPeer__Output>
       NetworkResource: MessageTypeDefinition<_shoal_api_NetworkResource, _shoal_api_NetworkResource__Output>
       NetworkSpec: MessageTypeDefinition<_shoal_api_NetworkSpec, _shoal_api_NetworkSpec__Output>
+      NetworkView: MessageTypeDefinition<_shoal_api_NetworkView, _shoal_api_NetworkView__Output>
       Node: MessageTypeDefinition<_shoal_api_Node, _shoal_api_Node__Output>
       NodeDescription: MessageTypeDefinition<_shoal_api_NodeDescription, _shoal_api_NodeDescription__Output>
       NodeRole: EnumTypeDefinition
@@ -183,6 +186,7 @@ export interface ProtoGrpcType {
       ServiceMode: MessageTypeDefinition<_shoal_api_ServiceMode, _shoal_api_ServiceMode__Output>
       ServiceSpec: MessageTypeDefinition<_shoal_api_ServiceSpec, _shoal_api_ServiceSpec__Output>
       ServiceStatus: MessageTypeDefinition<_shoal_api_ServiceStatus, _shoal_api_ServiceStatus__Output>
+      ServiceView: MessageTypeDefinition<_shoal_api_ServiceView, _shoal_api_ServiceView__Output>
       SessionMessage: MessageTypeDefinition<_shoal_api_SessionMessage, _shoal_api_SessionMessage__Output>
       SessionRequest: MessageTypeDefinition<_shoal_api_SessionRequest, _shoal_api_SessionRequest__Output>
       SpreadOver: MessageTypeDefinition<_shoal_api_SpreadOver, _shoal_api_SpreadOver__Output>

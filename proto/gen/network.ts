@@ -5,6 +5,7 @@ import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _goo
 import type { ConfigReferenceNetwork as _shoal_api_ConfigReferenceNetwork, ConfigReferenceNetwork__Output as _shoal_api_ConfigReferenceNetwork__Output } from './shoal/api/ConfigReferenceNetwork.ts';
 import type { DiscreteGenericResource as _shoal_api_DiscreteGenericResource, DiscreteGenericResource__Output as _shoal_api_DiscreteGenericResource__Output } from './shoal/api/DiscreteGenericResource.ts';
 import type { Driver as _shoal_api_Driver, Driver__Output as _shoal_api_Driver__Output } from './shoal/api/Driver.ts';
+import type { EncryptionKey as _shoal_api_EncryptionKey, EncryptionKey__Output as _shoal_api_EncryptionKey__Output } from './shoal/api/EncryptionKey.ts';
 import type { Endpoint as _shoal_api_Endpoint, Endpoint__Output as _shoal_api_Endpoint__Output } from './shoal/api/Endpoint.ts';
 import type { EndpointSpec as _shoal_api_EndpointSpec, EndpointSpec__Output as _shoal_api_EndpointSpec__Output } from './shoal/api/EndpointSpec.ts';
 import type { GenericResource as _shoal_api_GenericResource, GenericResource__Output as _shoal_api_GenericResource__Output } from './shoal/api/GenericResource.ts';
@@ -43,6 +44,7 @@ export interface ProtoGrpcType {
       ConfigReferenceNetwork: MessageTypeDefinition<_shoal_api_ConfigReferenceNetwork, _shoal_api_ConfigReferenceNetwork__Output>
       DiscreteGenericResource: MessageTypeDefinition<_shoal_api_DiscreteGenericResource, _shoal_api_DiscreteGenericResource__Output>
       Driver: MessageTypeDefinition<_shoal_api_Driver, _shoal_api_Driver__Output>
+      EncryptionKey: MessageTypeDefinition<_shoal_api_EncryptionKey, _shoal_api_EncryptionKey__Output>
       Endpoint: MessageTypeDefinition<_shoal_api_Endpoint, _shoal_api_Endpoint__Output>
       EndpointSpec: MessageTypeDefinition<_shoal_api_EndpointSpec, _shoal_api_EndpointSpec__Output>
       GenericResource: MessageTypeDefinition<_shoal_api_GenericResource, _shoal_api_GenericResource__Output>

@@ -18,6 +18,7 @@ import type { DiscreteGenericResource as _shoal_api_DiscreteGenericResource, Dis
 import type { DispatcherConfig as _shoal_api_DispatcherConfig, DispatcherConfig__Output as _shoal_api_DispatcherConfig__Output } from './shoal/api/DispatcherConfig.ts';
 import type { Driver as _shoal_api_Driver, Driver__Output as _shoal_api_Driver__Output } from './shoal/api/Driver.ts';
 import type { EncryptionConfig as _shoal_api_EncryptionConfig, EncryptionConfig__Output as _shoal_api_EncryptionConfig__Output } from './shoal/api/EncryptionConfig.ts';
+import type { EncryptionKey as _shoal_api_EncryptionKey, EncryptionKey__Output as _shoal_api_EncryptionKey__Output } from './shoal/api/EncryptionKey.ts';
 import type { Endpoint as _shoal_api_Endpoint, Endpoint__Output as _shoal_api_Endpoint__Output } from './shoal/api/Endpoint.ts';
 import type { EndpointSpec as _shoal_api_EndpointSpec, EndpointSpec__Output as _shoal_api_EndpointSpec__Output } from './shoal/api/EndpointSpec.ts';
 import type { EngineDescription as _shoal_api_EngineDescription, EngineDescription__Output as _shoal_api_EngineDescription__Output } from './shoal/api/EngineDescription.ts';
@@ -125,6 +126,7 @@ export interface ProtoGrpcType {
       DispatcherConfig: MessageTypeDefinition<_shoal_api_DispatcherConfig, _shoal_api_DispatcherConfig__Output>
       Driver: MessageTypeDefinition<_shoal_api_Driver, _shoal_api_Driver__Output>
       EncryptionConfig: MessageTypeDefinition<_shoal_api_EncryptionConfig, _shoal_api_EncryptionConfig__Output>
+      EncryptionKey: MessageTypeDefinition<_shoal_api_EncryptionKey, _shoal_api_EncryptionKey__Output>
       Endpoint: MessageTypeDefinition<_shoal_api_Endpoint, _shoal_api_Endpoint__Output>
       EndpointSpec: MessageTypeDefinition<_shoal_api_EndpointSpec, _shoal_api_EndpointSpec__Output>
       EngineDescription: MessageTypeDefinition<_shoal_api_EngineDescription, _shoal_api_EngineDescription__Output>

@@ -5,6 +5,8 @@ import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _goo
 import type { ClusterSpec as _shoal_api_ClusterSpec, ClusterSpec__Output as _shoal_api_ClusterSpec__Output } from '../../shoal/api/ClusterSpec.ts';
 import type { TLSInfo as _shoal_api_TLSInfo, TLSInfo__Output as _shoal_api_TLSInfo__Output } from '../../shoal/api/TLSInfo.ts';
 import type { JoinTokens as _shoal_api_JoinTokens, JoinTokens__Output as _shoal_api_JoinTokens__Output } from '../../shoal/api/JoinTokens.ts';
+import type { EncryptionKey as _shoal_api_EncryptionKey, EncryptionKey__Output as _shoal_api_EncryptionKey__Output } from '../../shoal/api/EncryptionKey.ts';
+import type { Long } from '@grpc/proto-loader';
 
 /**
  * Cluster is the swarm object (`GET /swarm`).
@@ -21,6 +23,19 @@ export interface Cluster {
   'subnetSize'?: (number);
   'dataPathPort'?: (number);
   'joinTokens'?: (_shoal_api_JoinTokens | null);
+  /**
+   * Overlay encryption keys (manager/keymanager), oldest first: previous, current, next. Written by the
+   * leader's key manager only; sent to every node in SessionMessage.network_keys.
+   */
+  'networkBootstrapKeys'?: (_shoal_api_EncryptionKey)[];
+  /**
+   * The key manager's lamport clock: the lamport_time of the newest key handed out.
+   */
+  'encryptionKeyLamportClock'?: (number | string | Long);
+  /**
+   * When the key set was last rotated (the key manager rotates once this is older than its interval).
+   */
+  'keysRotatedAt'?: (_google_protobuf_Timestamp | null);
 }
 
 /**
@@ -38,4 +53,17 @@ export interface Cluster__Output {
   'subnetSize': (number);
   'dataPathPort': (number);
   'joinTokens': (_shoal_api_JoinTokens__Output | null);
+  /**
+   * Overlay encryption keys (manager/keymanager), oldest first: previous, current, next. Written by the
+   * leader's key manager only; sent to every node in SessionMessage.network_keys.
+   */
+  'networkBootstrapKeys': (_shoal_api_EncryptionKey__Output)[];
+  /**
+   * The key manager's lamport clock: the lamport_time of the newest key handed out.
+   */
+  'encryptionKeyLamportClock': (number);
+  /**
+   * When the key set was last rotated (the key manager rotates once this is older than its interval).
+   */
+  'keysRotatedAt': (_google_protobuf_Timestamp__Output | null);
 }

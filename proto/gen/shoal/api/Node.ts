@@ -6,6 +6,7 @@ import type { NodeSpec as _shoal_api_NodeSpec, NodeSpec__Output as _shoal_api_No
 import type { NodeDescription as _shoal_api_NodeDescription, NodeDescription__Output as _shoal_api_NodeDescription__Output } from '../../shoal/api/NodeDescription.ts';
 import type { NodeStatus as _shoal_api_NodeStatus, NodeStatus__Output as _shoal_api_NodeStatus__Output } from '../../shoal/api/NodeStatus.ts';
 import type { ManagerStatus as _shoal_api_ManagerStatus, ManagerStatus__Output as _shoal_api_ManagerStatus__Output } from '../../shoal/api/ManagerStatus.ts';
+import type { NetworkAttachment as _shoal_api_NetworkAttachment, NetworkAttachment__Output as _shoal_api_NetworkAttachment__Output } from '../../shoal/api/NetworkAttachment.ts';
 
 export interface Node {
   'id'?: (string);
@@ -16,6 +17,13 @@ export interface Node {
   'description'?: (_shoal_api_NodeDescription | null);
   'status'?: (_shoal_api_NodeStatus | null);
   'managerStatus'?: (_shoal_api_ManagerStatus | null);
+  /**
+   * The node's own addresses on overlay networks, written by the allocator: one on the ingress network
+   * (Swarm's ingress-sbox endpoint) and one on each overlay network the node has tasks on (Swarm's
+   * `lb-<network>` endpoint). Each entry is the allocated network object and one "ip/prefix" address.
+   * Freed when the node is removed or no longer has tasks on that network.
+   */
+  'attachments'?: (_shoal_api_NetworkAttachment)[];
 }
 
 export interface Node__Output {
@@ -27,4 +35,11 @@ export interface Node__Output {
   'description': (_shoal_api_NodeDescription__Output | null);
   'status': (_shoal_api_NodeStatus__Output | null);
   'managerStatus': (_shoal_api_ManagerStatus__Output | null);
+  /**
+   * The node's own addresses on overlay networks, written by the allocator: one on the ingress network
+   * (Swarm's ingress-sbox endpoint) and one on each overlay network the node has tasks on (Swarm's
+   * `lb-<network>` endpoint). Each entry is the allocated network object and one "ip/prefix" address.
+   * Freed when the node is removed or no longer has tasks on that network.
+   */
+  'attachments': (_shoal_api_NetworkAttachment__Output)[];
 }

@@ -435,6 +435,8 @@ export class ShoalNode implements DaemonBackend {
       description: this.description(),
       engine: this.o.engine,
       dataDir: join(this.o.dataRoot, 'worker'),
+      // The VXLAN tunnel endpoint is the advertise address's host (Docker's default data-path address).
+      network: { vtep: this.saved ? hostOf(this.saved.advertiseAddr) : '' },
       ...(mounts
         ? {
             secrets: {

@@ -20,6 +20,14 @@ import { grpcServices } from '../../proto/load.ts';
 import { silentLogger, type Logger } from '../../proto/shared/log.ts';
 import type { Engine } from '../executor/types.ts';
 import { LogPublisher } from './logs.ts';
+import {
+  NATIVE_NETNS_FILES,
+  TaskNetworks,
+  overlayUnavailableReason,
+  type NetnsFiles,
+  type OverlayDataPlane,
+} from './network.ts';
+import { OverlayDriver } from '../network/driver.ts';
 import { StatusReporter } from './reporter.ts';
 import { AgentStore } from './store.ts';
 import { TaskManager, type SecretsHook } from './tasks.ts';
@@ -43,8 +51,61 @@ export interface AgentOptions {
   /** The agent's LevelDB lives in `<dataDir>/agent-db`, task scratch directories in `<dataDir>/work`. */
   readonly dataDir: string;
   readonly secrets?: SecretsHook;
+  /** The overlay data plane (network.ts); defaults apply when absent. */
+  readonly network?: AgentNetworkOptions;
   readonly log?: Logger;
   readonly now?: () => Date;
+}
+
+/** The node's overlay data plane settings. */
+export interface AgentNetworkOptions {
+  /**
+   * This node's underlay address (the VXLAN tunnel endpoint): the host of its advertise address.
+   * Peers behind it are local and skipped. Default '' (the dispatcher never sends a node its own).
+   */
+  readonly vtep?: string;
+  /** VXLAN UDP port (`--data-path-port`); default 4789. */
+  readonly dataPathPort?: number;
+  /** MTU of the underlay; overlays get 50 bytes less. Default 1500. */
+  readonly underlayMtu?: number;
+  /** Task namespace files and network sandboxes; default `<dataDir>/netns`. */
+  readonly netnsDir?: string;
+  /** Turns overlay plumbing off (tasks run on the host's network, with a note). */
+  readonly disabled?: boolean;
+  /** Tests: a data plane double (then the node counts as capable, root or not). */
+  readonly driver?: OverlayDataPlane;
+  /** Tests: namespace file operations. */
+  readonly files?: NetnsFiles;
+  /** Tests: the namespace VXLAN sockets bind in (default the agent's). */
+  readonly hostNetnsPath?: string;
+}
+
+/** The network hook for these options: a real OverlayDriver when the node can plumb overlays. */
+function taskNetworks(o: AgentOptions, log: Logger): TaskNetworks {
+  const n = o.network ?? {};
+  const netnsDir = n.netnsDir ?? join(o.dataDir, 'netns');
+  const why =
+    n.disabled === true ? 'disabled' : n.driver !== undefined ? undefined : overlayUnavailableReason();
+  const driver =
+    n.driver ??
+    (why === undefined
+      ? new OverlayDriver({
+          localVtep: n.vtep ?? '',
+          sandboxDir: netnsDir,
+          ...(n.hostNetnsPath !== undefined ? { hostNetnsPath: n.hostNetnsPath } : {}),
+        })
+      : undefined);
+  if (why !== undefined)
+    log.warn({ reason: why }, 'overlay networking unavailable: overlay tasks use the host network');
+  return new TaskNetworks({
+    driver: why === undefined ? driver : undefined,
+    unavailable: why,
+    netnsDir,
+    files: n.files ?? NATIVE_NETNS_FILES,
+    mode: o.engine.netns ?? 'enter',
+    settings: { dataPathPort: n.dataPathPort, underlayMtu: n.underlayMtu },
+    log,
+  });
 }
 
 type Call = grpc.ClientReadableStream<SessionMessage__Output>;
@@ -59,6 +120,7 @@ export class Agent {
   private readonly reporter = new StatusReporter();
   private readonly tasks: TaskManager;
   private readonly logs: LogPublisher;
+  private readonly network: TaskNetworks;
   private managers: string[];
   private addr: string;
   private client: DispatcherClient | undefined;
@@ -82,12 +144,14 @@ export class Agent {
     this.managers = [...o.managers];
     this.addr = this.managers[0] ?? '';
     this.store = new AgentStore(join(o.dataDir, 'agent-db'));
+    this.network = taskNetworks(o, this.log);
     this.tasks = new TaskManager({
       engine: o.engine,
       store: this.store,
       reporter: this.reporter,
       workRoot: join(o.dataDir, 'work'),
       secrets: o.secrets,
+      network: this.network,
       node: o.description,
       log: this.log,
       now: o.now,
@@ -139,6 +203,7 @@ export class Agent {
     this.stopped = true;
     await this.started?.catch(() => undefined);
     await this.tasks.close();
+    await this.network.close();
     await this.reporter.flush();
     this.reporter.close();
     clearTimeout(this.reconnectTimer);
@@ -169,6 +234,14 @@ export class Agent {
     if (call !== this.session) return;
     const addrs = m.managers.map((p) => p.addr).filter((a) => a !== '');
     if (addrs.length > 0) this.managers = addrs;
+    const port = m.networks.find((n) => n.dataPathPort > 0)?.dataPathPort;
+    if (port !== undefined)
+      void this.network
+        .setDataPathPort(port)
+        .catch((err: unknown) => this.log.error({ err, port }, 'moving overlays to the data path port'));
+    void this.network
+      .setPeers(m.overlayPeers)
+      .catch((err: unknown) => this.log.error({ err }, 'programming overlay peers'));
     if (m.sessionId === this.sessionId && this.assignments) return;
     this.sessionId = m.sessionId;
     this.sessions++;

@@ -11,6 +11,7 @@ import type { Logger } from '../../proto/shared/log.ts';
 import { TaskRunner, type TaskStatus } from '../executor/statemachine.ts';
 import { expandTask, TemplateError, type NodeInfo } from '../executor/template.ts';
 import type { Engine, PrepareContext, SecretFile, Task } from '../executor/types.ts';
+import type { TaskNetworks } from './network.ts';
 import type { StatusReporter } from './reporter.ts';
 import type { AgentStore } from './store.ts';
 
@@ -26,6 +27,8 @@ export interface TaskManagerOptions {
   readonly reporter: StatusReporter;
   readonly workRoot: string;
   readonly secrets?: SecretsHook | undefined;
+  /** Overlay networking of tasks (network.ts): before `prepare`, after removal, at resume. */
+  readonly network?: TaskNetworks | undefined;
   /** This node's own description: what `{{.Node.Hostname}}` and `{{.Node.Platform.*}}` expand to. */
   readonly node?: NodeInfo | undefined;
   readonly log: Logger;
@@ -47,6 +50,10 @@ export class TaskManager {
   /** Re-creates runners for persisted tasks, adopting work the engine still has. */
   async resume(): Promise<void> {
     const stored = await this.o.store.load();
+    // Before any runner exists: the data plane is adopted (and orphans removed) from what is persisted.
+    await this.o.network
+      ?.resume(stored.map((s) => s.task))
+      .catch((err: unknown) => this.o.log.error({ err }, 'resuming overlay networking'));
     const present = new Set(await this.o.engine.list());
     for (const { task, status } of stored) {
       this.o.log.info({ taskId: task.id, state: status?.state }, 'resuming task');
@@ -157,6 +164,7 @@ export class TaskManager {
       try {
         await r.remove();
         await this.o.secrets?.release(taskId);
+        await this.o.network?.release(taskId);
         await rm(join(this.o.workRoot, taskId), { recursive: true, force: true });
         if (!this.closed) await this.o.store.delete(taskId);
       } catch (err) {
@@ -185,6 +193,12 @@ export class TaskManager {
           configs.filter((c) => c !== undefined),
         )
       : [];
-    return { files, workDir };
+    const net = await this.o.network?.prepare(task);
+    return {
+      files,
+      workDir,
+      ...(net?.network !== undefined ? { network: net.network } : {}),
+      ...(net !== undefined && net.notes.length > 0 ? { notes: net.notes } : {}),
+    };
   }
 }

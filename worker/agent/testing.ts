@@ -10,6 +10,7 @@ import type { AssignmentChange } from '../../proto/gen/shoal/api/AssignmentChang
 import type { AssignmentsMessage } from '../../proto/gen/shoal/api/AssignmentsMessage.ts';
 import type { AssignmentsRequest__Output } from '../../proto/gen/shoal/api/AssignmentsRequest.ts';
 import type { DispatcherHandlers } from '../../proto/gen/shoal/api/Dispatcher.ts';
+import type { OverlayPeer } from '../../proto/gen/shoal/api/OverlayPeer.ts';
 import type { SessionMessage } from '../../proto/gen/shoal/api/SessionMessage.ts';
 import type { SessionRequest__Output } from '../../proto/gen/shoal/api/SessionRequest.ts';
 import type { TaskStatus__Output as TaskStatus } from '../../proto/gen/shoal/api/TaskStatus.ts';
@@ -152,6 +153,8 @@ export class FakeDispatcher {
   assignmentStreamsOpened = 0;
   /** The manager list sent in every SessionMessage. */
   managers: string[] = [];
+  /** The overlay peers sent in every SessionMessage (see {@link resendSession}). */
+  overlayPeers: OverlayPeer[] = [];
   heartbeatPeriodMs = 200;
   private server: grpc.Server | undefined;
   private sessionCalls = new Set<grpc.ServerWritableStream<SessionRequest__Output, SessionMessage>>();
@@ -232,6 +235,21 @@ export class FakeDispatcher {
   }
 
   private lastResult = new WeakMap<object, string>();
+  private sessionIds = new WeakMap<object, string>();
+
+  /** Sends every open session a new SessionMessage (same session ID: managers, overlay peers). */
+  resendSession(): void {
+    for (const c of this.sessionCalls) c.write(this.sessionMessage(this.sessionIds.get(c) ?? ''));
+  }
+
+  private sessionMessage(sessionId: string): SessionMessage {
+    return {
+      sessionId,
+      node: null,
+      managers: this.managers.map((addr, i) => ({ nodeId: `m${i}`, addr, weight: 10 })),
+      overlayPeers: this.overlayPeers,
+    };
+  }
 
   private send(type: 'TYPE_COMPLETE' | 'TYPE_INCREMENTAL', changes: AssignmentChange[]): void {
     for (const c of this.assignCalls) {
@@ -254,12 +272,9 @@ export class FakeDispatcher {
         const sessionId = randomBytes(8).toString('hex');
         this.sessions.push(sessionId);
         this.sessionCalls.add(call);
+        this.sessionIds.set(call, sessionId);
         call.on('cancelled', () => this.sessionCalls.delete(call));
-        call.write({
-          sessionId,
-          node: null,
-          managers: this.managers.map((addr, i) => ({ nodeId: `m${i}`, addr, weight: 10 })),
-        });
+        call.write(this.sessionMessage(sessionId));
       },
       Heartbeat: (call, cb) => {
         this.heartbeats.push(call.request.sessionId);

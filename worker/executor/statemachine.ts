@@ -98,6 +98,8 @@ export class TaskRunner {
   /** Its healthcheck failed: the exit is reported as unhealthy. */
   private unhealthy = false;
   private adopted = false;
+  /** PrepareContext.notes of the last prepare, appended to the RUNNING message. */
+  private notes: readonly string[] = [];
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => Date;
 
@@ -233,7 +235,9 @@ export class TaskRunner {
 
   private async prepare(): Promise<boolean> {
     try {
-      await this.o.controller.prepare(await this.o.prepareContext(this.task));
+      const ctx = await this.o.prepareContext(this.task);
+      this.notes = ctx.notes ?? [];
+      await this.o.controller.prepare(ctx);
     } catch (err) {
       return this.advance('TASK_STATE_REJECTED', errorText(err));
     }
@@ -268,11 +272,12 @@ export class TaskRunner {
       return;
     }
     if (rt?.health === 'healthy') this.monitorHealth();
-    this.advance('TASK_STATE_RUNNING', undefined, {
-      containerId: rt?.runtimeId ?? '',
-      pid: rt?.pid ?? 0,
-      exitCode: 0,
-    });
+    this.advance(
+      'TASK_STATE_RUNNING',
+      undefined,
+      { containerId: rt?.runtimeId ?? '', pid: rt?.pid ?? 0, exitCode: 0 },
+      this.notes.length > 0 ? `started (${this.notes.join('; ')})` : undefined,
+    );
     this.watch();
   }
 
@@ -359,13 +364,14 @@ export class TaskRunner {
     state: TaskState,
     err?: string,
     containerStatus?: { containerId: string; pid: number; exitCode: number },
+    message?: string,
   ): boolean {
     const obs = this.state;
     if (isTerminal(obs) || stateRank(state) <= stateRank(obs)) return false;
     const ms = this.now().getTime();
     this.current = {
       state,
-      message: err ?? MESSAGES[state] ?? state.replace('TASK_STATE_', '').toLowerCase(),
+      message: err ?? message ?? MESSAGES[state] ?? state.replace('TASK_STATE_', '').toLowerCase(),
       err: err ?? '',
       timestamp: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 },
       containerStatus: containerStatus ?? this.containerStatus(),

@@ -28,6 +28,35 @@ export interface PrepareContext {
   readonly files: readonly SecretFile[];
   /** A private scratch directory for this task (removed by `remove`). */
   readonly workDir: string;
+  /**
+   * Set when the task is attached to overlay networks and the node can plumb them (worker/agent
+   * network.ts); absent: the task uses the host's network, as before.
+   */
+  readonly network?: TaskNetwork;
+  /**
+   * Things the status message should say about how the task runs (e.g. "overlay networking
+   * unavailable: …"); the state machine appends them to the RUNNING message.
+   */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * A task's own network namespace, owned by the agent (it creates it, plumbs the overlays into it and
+ * deletes it after `remove`). How an engine puts its workload there depends on {@link Engine.netns}:
+ *
+ * - `enter` (process engine): the namespace exists and is plumbed before `prepare` (eth0, eth1, … with
+ *   the task's addresses); the engine starts the workload inside `netnsPath` (`nsenter --net=…`), and
+ *   runs healthcheck probes there too.
+ * - `adopt` (docker engine): the engine makes the workload's namespace itself (`NetworkMode: none`);
+ *   right after `start` it calls {@link adopt} with `/proc/<pid>/ns/net`; the agent bind-mounts that
+ *   namespace at `netnsPath` and plumbs the interfaces into it. Until `adopt` resolves the workload has
+ *   loopback only.
+ */
+export interface TaskNetwork {
+  /** The task's namespace file (a bind mount, like `ip netns add`), under the agent's data dir. */
+  readonly netnsPath: string;
+  /** For `adopt` engines: the started workload's namespace is `workloadNetns`; plumb it. Idempotent. */
+  adopt(workloadNetns: string): Promise<void>;
 }
 
 /** How a task's work ended. */
@@ -81,6 +110,11 @@ export interface TaskController {
 /** An engine: makes controllers, and lists what it already runs (to adopt work after an agent restart). */
 export interface Engine {
   readonly name: 'process' | 'docker';
+  /**
+   * How workloads join the namespace of {@link TaskNetwork}: `enter` (default) — started inside the
+   * plumbed `netnsPath`; `adopt` — the engine reports the started workload's own namespace.
+   */
+  readonly netns?: 'enter' | 'adopt';
   controller(task: Task): TaskController;
   /** IDs of tasks this engine has work for (running or not yet removed). */
   list(): Promise<string[]>;

@@ -9,7 +9,7 @@ import { netnsAddon } from './native.ts';
 import { NetlinkError, errnoOf } from './errors.ts';
 import { NetNs } from './netns.ts';
 import type { DesiredNetwork, ObservedNetwork, ObservedTask, PlanOp } from './plan.ts';
-import { TASK_IFNAME, VXLAN } from './plan.ts';
+import { VXLAN, taskIfname } from './plan.ts';
 
 const NSFS_MAGIC = 0x6e736673;
 
@@ -54,7 +54,7 @@ export class NsPool {
 /** Reads back everything the planner needs for one network. */
 export async function observeNetwork(d: DesiredNetwork, pool: NsPool): Promise<ObservedNetwork> {
   const tasks = new Map<string, ObservedTask>();
-  for (const t of d.tasks) tasks.set(t.taskId, await observeTask(t.netnsPath, pool));
+  for (const t of d.tasks) tasks.set(t.taskId, await observeTask(t.netnsPath, taskIfname(t), pool));
   if (!isNetns(d.sandboxPath))
     return { sandboxExists: false, links: [], addresses: [], neighbors: [], fdb: [], tasks };
   const sb = await pool.get(d.sandboxPath);
@@ -68,13 +68,13 @@ export async function observeNetwork(d: DesiredNetwork, pool: NsPool): Promise<O
   };
 }
 
-async function observeTask(path: string, pool: NsPool): Promise<ObservedTask> {
+async function observeTask(path: string, ifname: string, pool: NsPool): Promise<ObservedTask> {
   if (!isNetns(path)) return { netnsExists: false, links: [], addresses: [], routes: [] };
   const ns = await pool.get(path);
   return {
     netnsExists: true,
-    links: (await ns.listLinks()).filter((l) => l.name === TASK_IFNAME || l.name === 'lo'),
-    addresses: await ns.listAddresses(TASK_IFNAME),
+    links: (await ns.listLinks()).filter((l) => l.name === ifname || l.name === 'lo'),
+    addresses: await ns.listAddresses(ifname),
     routes: await ns.listRoutes(),
   };
 }

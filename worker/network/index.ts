@@ -11,7 +11,7 @@ export type {
   VethOptions,
   VxlanOptions,
 } from './netns.ts';
-export { planNetwork, planTeardown, overlayMtu, effectivePeers } from './plan.ts';
+export { planNetwork, planTeardown, overlayMtu, effectivePeers, taskIfname } from './plan.ts';
 export type {
   DesiredNetwork,
   ObservedNetwork,

@@ -43,6 +43,18 @@ export interface TaskAttachment {
   readonly netnsPath: string;
   /** `a.b.c.d/n`; its MAC is derived from the IP. */
   readonly address: string;
+  /**
+   * Name of the interface in the task's namespace; default {@link TASK_IFNAME}. A task on several
+   * networks gets one per network (`eth0`, `eth1`, …).
+   */
+  readonly ifname?: string;
+  /** Add a default route via the network's gateway (default true); one network per task should. */
+  readonly defaultRoute?: boolean;
+}
+
+/** The interface name of `t` in its namespace. */
+export function taskIfname(t: Pick<TaskAttachment, 'ifname'>): string {
+  return t.ifname ?? TASK_IFNAME;
 }
 
 /** A task on another node. */
@@ -256,14 +268,15 @@ function planTask(d: DesiredNetwork, t: TaskAttachment, o: ObservedNetwork, ops:
   const { ip } = parseCidr(t.address);
   const mac = macFromIp(ip);
   const hostEnd = find(o.links, name);
-  const eth0 = seen !== undefined ? find(seen.links, TASK_IFNAME) : undefined;
+  const ifname = taskIfname(t);
+  const eth0 = seen !== undefined ? find(seen.links, ifname) : undefined;
   const intact = hostEnd?.kind === 'veth' && eth0?.kind === 'veth' && eth0.mac === mac;
   const task: ObservedTask =
     intact && seen !== undefined ? seen : { netnsExists: true, links: [], addresses: [], routes: [] };
   if (!intact) {
     if (hostEnd !== undefined) ops.push({ op: 'delLink', ns, name });
-    if (eth0 !== undefined) ops.push({ op: 'delLink', ns: t.netnsPath, name: TASK_IFNAME });
-    ops.push({ op: 'addVeth', ns, name, peerNs: t.netnsPath, peerName: TASK_IFNAME, peerMac: mac, mtu });
+    if (eth0 !== undefined) ops.push({ op: 'delLink', ns: t.netnsPath, name: ifname });
+    ops.push({ op: 'addVeth', ns, name, peerNs: t.netnsPath, peerName: ifname, peerMac: mac, mtu });
   }
   const host = intact ? hostEnd : undefined;
   if (host?.master !== BRIDGE) ops.push({ op: 'setMaster', ns, name, master: BRIDGE });
@@ -275,18 +288,19 @@ function planTask(d: DesiredNetwork, t: TaskAttachment, o: ObservedNetwork, ops:
 function planTaskSide(d: DesiredNetwork, t: TaskAttachment, seen: ObservedTask, ops: PlanOp[]): void {
   const ns = t.netnsPath;
   const mtu = overlayMtu(d.network);
-  const eth0 = find(seen.links, TASK_IFNAME);
-  if (eth0 !== undefined && eth0.mtu !== mtu) ops.push({ op: 'setMtu', ns, name: TASK_IFNAME, mtu });
-  if (eth0?.up !== true) ops.push({ op: 'up', ns, name: TASK_IFNAME });
+  const ifname = taskIfname(t);
+  const eth0 = find(seen.links, ifname);
+  if (eth0 !== undefined && eth0.mtu !== mtu) ops.push({ op: 'setMtu', ns, name: ifname, mtu });
+  if (eth0?.up !== true) ops.push({ op: 'up', ns, name: ifname });
   const lo = find(seen.links, 'lo');
   if (lo?.up !== true) ops.push({ op: 'up', ns, name: 'lo' });
-  const have = seen.addresses.filter((a) => a.ifname === TASK_IFNAME);
+  const have = seen.addresses.filter((a) => a.ifname === ifname);
   for (const a of have)
-    if (a.cidr !== t.address) ops.push({ op: 'delAddress', ns, name: TASK_IFNAME, cidr: a.cidr });
+    if (a.cidr !== t.address) ops.push({ op: 'delAddress', ns, name: ifname, cidr: a.cidr });
   if (!have.some((a) => a.cidr === t.address))
-    ops.push({ op: 'addAddress', ns, name: TASK_IFNAME, cidr: t.address });
+    ops.push({ op: 'addAddress', ns, name: ifname, cidr: t.address });
   const gw = d.network.gateway;
-  if (!seen.routes.some((r) => r.dst === 'default' && r.via === gw))
+  if (t.defaultRoute !== false && !seen.routes.some((r) => r.dst === 'default' && r.via === gw))
     ops.push({ op: 'addRoute', ns, dst: 'default', via: gw });
 }
 

@@ -15,6 +15,7 @@ import type {
   PrepareContext,
   Task,
   TaskController,
+  TaskNetwork,
   TaskRuntimeStatus,
 } from '../../executor/types.ts';
 import { decodeLogs } from './logs.ts';
@@ -48,6 +49,7 @@ const HEALTH = new Set(['starting', 'healthy', 'unhealthy'] as const);
 class DockerTaskController implements TaskController {
   private readonly name: string;
   private workDir: string | undefined;
+  private network: TaskNetwork | undefined;
 
   constructor(
     private readonly docker: Docker,
@@ -63,6 +65,7 @@ class DockerTaskController implements TaskController {
 
   async prepare(ctx: PrepareContext): Promise<void> {
     this.workDir = ctx.workDir;
+    this.network = ctx.network;
     try {
       const existing = await this.container.inspect();
       this.log.info({ container: existing.Id }, 'adopted existing container');
@@ -91,6 +94,29 @@ class DockerTaskController implements TaskController {
   async start(): Promise<void> {
     // 304: already started (a repeated call after a crash).
     await tolerating([304], () => this.container.start());
+    if (this.network) await this.plumb(this.network);
+  }
+
+  /**
+   * Overlays: the container was created with `NetworkMode: none`; now that it runs, the agent plumbs
+   * the task's interfaces into its namespace (TaskNetwork.adopt). A container that cannot be plumbed
+   * is killed, so the task fails instead of running unreachable.
+   */
+  private async plumb(network: TaskNetwork): Promise<void> {
+    const info = await this.container.inspect();
+    // Already exited (a short job): nothing to plumb, wait() reports how it ended.
+    if (!info.State.Running || info.State.Pid <= 0) return;
+    try {
+      await network.adopt(`/proc/${info.State.Pid}/ns/net`);
+    } catch (err) {
+      await this.terminate().catch(() => undefined);
+      throw new Error(
+        `task ${this.task.id}: attaching the container to its overlay networks: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
   }
 
   async wait(): Promise<ExitStatus> {
@@ -173,6 +199,8 @@ class DockerTaskController implements TaskController {
 /** {@link Engine} over the Docker Engine API (dockerode). */
 export class DockerEngine implements Engine {
   readonly name = 'docker';
+  /** Containers make their own namespace (`none`); the controller hands it to the agent after start. */
+  readonly netns = 'adopt';
   private readonly docker: Docker;
   private readonly log: Logger;
 

@@ -39,6 +39,8 @@ export interface ControllerDeps {
   readonly images: ImageStore;
   readonly isolate: boolean;
   readonly unshare: string;
+  /** util-linux nsenter, for tasks with a network namespace of their own; undefined when missing. */
+  readonly nsenter: string | undefined;
   readonly cgroups: CgroupSupport;
   readonly cgroupParent: string;
   readonly hiddenPaths: readonly string[];
@@ -100,6 +102,11 @@ export class ProcessController implements TaskController {
       );
     }
     parseSignal(cs.stopSignal); // reject a bad stop signal now, not at shutdown
+    const netnsPath = ctx.network?.netnsPath;
+    if (netnsPath !== undefined && this.deps.nsenter === undefined)
+      throw new Error(
+        `task ${this.task.id}: nsenter (util-linux) is needed to run it in its network namespace`,
+      );
     const note =
       image !== '' && rootfs === undefined
         ? `image ${image} is not imported: running on the host's filesystem`
@@ -134,6 +141,9 @@ export class ProcessController implements TaskController {
       hiddenPaths: this.deps.hiddenPaths,
       ...(privileges ? { privileges } : {}),
       ...(perl !== undefined ? { logs: this.logPlan(perl, ctx.workDir) } : {}),
+      ...(netnsPath !== undefined && this.deps.nsenter !== undefined
+        ? { netns: { path: netnsPath, nsenter: this.deps.nsenter } }
+        : {}),
     };
     await writeFile(join(this.deps.stateDir, 'wrapper.sh'), wrapperScript(plan), { mode: 0o700 });
     await writeFile(plan.initFile, initScript(plan), { mode: 0o700 });

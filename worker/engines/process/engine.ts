@@ -46,9 +46,9 @@ export const DEFAULT_START_CONCURRENCY = 4;
 
 const SAFE_TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-function findUnshare(): string | undefined {
+function findBinary(name: 'unshare' | 'nsenter'): string | undefined {
   try {
-    return execFileSync('sh', ['-c', 'command -v unshare'], { encoding: 'utf8' }).trim() || undefined;
+    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
   } catch {
     return undefined;
   }
@@ -56,10 +56,13 @@ function findUnshare(): string | undefined {
 
 export class ProcessEngine implements Engine {
   readonly name = 'process';
+  /** Tasks start inside the namespace the agent plumbed (`nsenter --net`, script.ts). */
+  readonly netns = 'enter';
   private readonly root: string;
   private readonly isolate: boolean;
   private readonly why: string;
   private readonly unshare: string;
+  private readonly nsenter: string | undefined;
   private readonly cgroups: CgroupSupport;
   private readonly log: Logger;
   private readonly gate: Gate;
@@ -67,7 +70,8 @@ export class ProcessEngine implements Engine {
   constructor(private readonly options: ProcessEngineOptions) {
     this.root = join(options.dataRoot, 'process-engine');
     this.log = (options.log ?? silentLogger()).child({ component: 'process-engine' });
-    const unshare = findUnshare();
+    const unshare = findBinary('unshare');
+    this.nsenter = findBinary('nsenter');
     const root = process.getuid?.() === 0;
     this.isolate = root && unshare !== undefined;
     this.why = !root ? 'not root' : unshare === undefined ? 'no unshare binary (util-linux)' : '';
@@ -89,6 +93,7 @@ export class ProcessEngine implements Engine {
       images: this.options.images,
       isolate: this.isolate,
       unshare: this.unshare,
+      nsenter: this.nsenter,
       cgroups: this.cgroups,
       cgroupParent: this.options.cgroupParent ?? 'shoal',
       hiddenPaths: this.options.hiddenPaths ?? [],

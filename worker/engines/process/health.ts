@@ -102,6 +102,7 @@ export class HealthMonitor {
           'nsenter',
           `--target=${pid}`,
           '--pid',
+          '--net', // the task's own network namespace when it has one (overlays), else the host's
           '--mount',
           '--uts',
           '--ipc',

@@ -39,6 +39,8 @@ export interface ScriptPlan {
   readonly privileges?: Privileges;
   /** The log recorder (stamp.ts); absent: the task writes straight to the files the engine opened. */
   readonly logs?: LogPlan;
+  /** The task's own network namespace (PrepareContext.network), entered before anything else. */
+  readonly netns?: { readonly path: string; readonly nsenter: string };
 }
 
 /** Where wrapper.sh sends the task's stdout and stderr through the recorder. */
@@ -69,12 +71,16 @@ export const WORKLOAD_DEPTH = 1;
 export function wrapperScript(p: ScriptPlan): string {
   const lines = ['#!/bin/sh', ...recordLogs(p.logs)];
   for (const cg of p.cgroups) lines.push(`echo $$ > ${q(join(cg, 'cgroup.procs'))}`);
+  // nsenter execs (no fork): the wrapper's pid stays the recorded one, now in the task's network.
+  const net = p.netns ? `${q(p.netns.nsenter)} --net=${q(p.netns.path)} ` : '';
   if (p.isolate) {
     // unshare without --fork: this process enters the new mount/uts/ipc namespaces and its first child
     // is pid 1 of the new pid namespace. (util-linux 2.38's --fork reports a SIGKILLed child as exit 1.)
     lines.push(
-      `exec ${q(p.unshare)} --pid --mount --uts --ipc --propagation private /bin/sh ${q(p.recorderFile)}`,
+      `exec ${net}${q(p.unshare)} --pid --mount --uts --ipc --propagation private /bin/sh ${q(p.recorderFile)}`,
     );
+  } else if (p.netns) {
+    lines.push(`exec ${net}/bin/sh ${q(p.recorderFile)}`);
   } else {
     lines.push(...recorderLines(p));
   }
@@ -120,6 +126,9 @@ function recorderLines(p: ScriptPlan): string[] {
   ];
 }
 
+/** sed program printing the mount point of every nsfs mount in /proc/self/mountinfo. */
+const NSFS_MOUNTS = 's/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - nsfs .*/\\1/p';
+
 export function initScript(p: ScriptPlan): string {
   if (!p.isolate) {
     return `#!/bin/sh\ncd ${q(p.dir)} || exit 126\nexec ${p.argv.map(q).join(' ')}\n`;
@@ -133,6 +142,10 @@ export function initScript(p: ScriptPlan): string {
     'shoal_path="$PATH"',
     'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
     'mount -t proc proc /proc',
+    // Detach the namespace files this mount namespace copied from the host (`ip netns`, the agent's task
+    // and sandbox namespaces): a copy would keep those namespaces alive after the agent deletes them.
+    // The task's own network namespace was entered before (nsenter), it needs no file.
+    `for m in $(sed -n ${q(NSFS_MOUNTS)} /proc/self/mountinfo); do umount -l "$m" 2>/dev/null || true; done`,
     `echo ${q(p.hostname)} > /proc/sys/kernel/hostname`,
   ];
   if (p.files.length > 0) {

@@ -17,13 +17,13 @@ describe('RaftNode forceNewCluster', () => {
   async function withValues(): Promise<TestMember[]> {
     // Small snapshots: the restart below rebuilds state from a snapshot plus the log after it.
     await h.cluster(3, { snapshotEveryEntries: 10, keepEntries: 2 });
-    const leader = h.leader() as TestMember;
-    for (let i = 0; i < VALUES; i++) await (leader.node as RaftNode).propose(put(`k${i}`, String(i)));
+    for (let i = 0; i < VALUES; i++) await h.proposeOnLeader(put(`k${i}`, String(i)));
     await h.eventually(
       () => h.members.every((m) => m.machine.map.size === VALUES),
       'every member to apply every value',
     );
-    return [leader, ...h.followers()];
+    await h.eventually(() => h.leader() !== undefined, 'a leader');
+    return [h.leader() as TestMember, ...h.followers()];
   }
 
   /** Stops `survivor`'s two peers for good, then restarts it with forceNewCluster. */

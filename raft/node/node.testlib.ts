@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NotLeaderError } from './errors.ts';
 import { RaftNode, type RaftNodeOptions } from './node.ts';
 import type { Member, StateMachine } from './types.ts';
 
@@ -119,6 +120,28 @@ export class NodeHarness {
   /** The running member that leads, if any. */
   leader(): TestMember | undefined {
     return this.members.find((m) => m.node?.isLeader());
+  }
+
+  /**
+   * Proposes through whichever member leads, waiting for one and trying again when leadership moves
+   * mid-proposal (a loaded machine can stall past the 20 ms ticks' election timeout). For tests whose
+   * subject is not leadership itself.
+   */
+  async proposeOnLeader(data: Uint8Array, timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const node = this.leader()?.node;
+      try {
+        if (node) {
+          await node.propose(data);
+          return;
+        }
+      } catch (err) {
+        if (!(err instanceof NotLeaderError) || Date.now() > end) throw err;
+      }
+      if (Date.now() > end) throw new Error(`no leader to propose to\n${this.describe()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** The running members that do not lead. */

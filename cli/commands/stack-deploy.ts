@@ -105,6 +105,8 @@ async function prune(ctx: Ctx, namespace: string, keep: ReadonlySet<string>): Pr
   );
 }
 
+const PREDEFINED_NETWORKS: ReadonlySet<string> = new Set(['host', 'bridge', 'none']);
+
 /** docker's validateExternalNetworks: each must exist and be swarm-scoped. */
 async function checkExternalNetworks(
   ctx: Ctx,
@@ -112,6 +114,8 @@ async function checkExternalNetworks(
   ids: Map<string, string>,
 ): Promise<void> {
   for (const name of names) {
+    // docker skips its predefined networks (`host`, `bridge`, `none`): the daemon knows them.
+    if (PREDEFINED_NETWORKS.has(name)) continue;
     let network: Network;
     try {
       network = await ctx.api().get<Network>(`/networks/${seg(name)}`);

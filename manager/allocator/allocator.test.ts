@@ -107,6 +107,21 @@ describe('networks', () => {
   });
 });
 
+describe('the host network', () => {
+  it('needs no allocation: a service on `host` gets no VIP and its tasks no attachment, and go PENDING', async () => {
+    const store = MemoryStore.local();
+    await ensureIngress(store);
+    const a = start(store);
+    const svc = await createService(store, 'demo', { networks: ['host'] });
+    const [t] = await createTasks(store, svc, 1);
+    await a.whenIdle();
+    const done = task(store, t!.id);
+    expect(done.status?.state).toBe('TASK_STATE_PENDING');
+    expect(done.networksAttachments).toEqual([]);
+    expect(store.get('service', svc.id)?.endpoint?.virtualIps ?? []).toEqual([]);
+  });
+});
+
 describe('services', () => {
   it('gives a VIP on each network, ingress too when it publishes ingress ports, and ports from 30000', async () => {
     const store = MemoryStore.local();

@@ -85,15 +85,24 @@ export function needsIngress(s: Service): boolean {
   return (s.spec?.endpointSpec?.ports ?? []).some(isIngressPort);
 }
 
-/** The networks a service's tasks attach to (task template first, then the deprecated field). */
+/**
+ * Docker's predefined `host` network: a service attached to it (in a stack, an external network
+ * named `host`) runs its tasks on each node's own network, so it gets no address anywhere.
+ */
+export const HOST_NETWORK = 'host';
+
+/**
+ * The networks a service's tasks attach to (task template first, then the deprecated field), less
+ * the `host` network, which needs no allocation.
+ */
 export function serviceNetworks(s: Service): NetworkAttachmentConfig__Output[] {
   const t = s.spec?.taskTemplate?.networks ?? [];
-  return t.length > 0 ? t : (s.spec?.networks ?? []);
+  return (t.length > 0 ? t : (s.spec?.networks ?? [])).filter((n) => n.target !== HOST_NETWORK);
 }
 
 /** The networks a task attaches to: its own spec's, else its service's. */
 export function taskNetworks(t: Task, s: Service | undefined): NetworkAttachmentConfig__Output[] {
   const own = t.spec?.networks ?? [];
-  if (own.length > 0 || !s) return own;
+  if (own.length > 0 || !s) return own.filter((n) => n.target !== HOST_NETWORK);
   return serviceNetworks(s);
 }

@@ -154,6 +154,16 @@ describe('service validation', () => {
       /^Spec\.TaskTemplate\.Placement\.Preferences: invalid spread descriptor "node\.zone": want one of node\.id, node\.hostname, node\.ip, node\.role, node\.platform\.os, node\.platform\.arch, node\.labels\.<key>, engine\.labels\.<key>$/,
     ],
     [
+      'host network with another network',
+      spec({
+        taskTemplate: {
+          containerSpec: { image: 'nginx' },
+          networks: [{ target: 'host' }, { target: 'ingress' }],
+        },
+      }),
+      /^Spec\.TaskTemplate\.Networks: a service on the host network cannot be attached to other networks$/,
+    ],
+    [
       'duplicate published port',
       spec({
         endpointSpec: {

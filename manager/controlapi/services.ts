@@ -20,6 +20,7 @@ import { normalize, withCreateDefaults } from './defaults.ts';
 import { resolve } from './lookup.ts';
 import { randomName } from './names.ts';
 import { checkServiceSpec, checkSpecSize, modeKind, protocolName } from './validate.ts';
+import { HOST_NETWORK } from '../allocator/objects.ts';
 
 /** Validates a spec as given and returns it with Swarm's stored defaults. */
 function prepareSpec(ctx: Ctx, raw: CreateServiceRequest['spec'], currentName?: string): ServiceSpec {
@@ -46,6 +47,15 @@ function resolveReferences(tx: WriteTx, spec: ServiceSpec): void {
   const task = spec.taskTemplate;
   for (const list of [task?.networks ?? [], spec.networks]) {
     for (const na of list) {
+      if (na.target === HOST_NETWORK) {
+        // Docker's predefined host network: tasks use their node's own network, and nothing else.
+        if (list.length > 1)
+          throw new InvalidArgumentError(
+            'Spec.TaskTemplate.Networks: a service on the host network cannot be attached to other networks',
+            'Spec.TaskTemplate.Networks',
+          );
+        continue;
+      }
       const n = resolve(tx, 'network', na.target);
       if (n.spec?.ingress)
         throw new InvalidArgumentError(

@@ -18,7 +18,7 @@ import { isAlive, listNetns, netnsInode, pidsInNetns, procStat, signal, tryRun, 
 export const REGISTRY_DIR = '/run/shoal-hosts';
 
 const PREFIX_RE = /^sh[0-9a-f]{6}$/;
-const NS_RE = /^(sh[0-9a-f]{6})-(ul|[mw]\d+)$/;
+const NS_RE = /^(sh[0-9a-f]{6})-(ul|[mws]\d+)$/; // s<n>: spare hosts (spare.ts)
 
 export interface RunRecord {
   readonly prefix: string;

@@ -3,7 +3,7 @@
  * spec is replaced) and by token, unlock-key and certificate-expiry changes, which go to the CA first.
  * The object mirrors the CA's join tokens for display; the CA's copy is the one that admits nodes.
  */
-import { checkCertExpiry, rotateJoinToken, setCertExpiry } from '../../ca/admin.ts';
+import { checkCertExpiry, rotateJoinToken, setCertExpiry, startRootRotation } from '../../ca/admin.ts';
 import { generateUnlockKey } from '../../ca/tokens.ts';
 import type {
   ClusterSpec as ClusterSpecInput,
@@ -115,7 +115,8 @@ export function checkClusterSpec(spec: ClusterSpec, cur: ClusterSpec | null): vo
 /**
  * `swarm update`: replaces the spec (zero durations keep the current value, as Docker's merge of an
  * unset field would), then applies what the CA must know: certificate expiry, join token rotations,
- * autolock and its unlock key.
+ * autolock and its unlock key, and a root rotation when `CAConfig.ForceRotate` went up (`swarm ca
+ * --rotate`; the leader's RootRotationController finishes it).
  */
 export async function updateCluster(ctx: Ctx, req: UpdateClusterRequest): Promise<Cluster> {
   const cur = resolve(ctx.store, 'cluster', req.clusterId ?? '');
@@ -134,8 +135,13 @@ export async function updateCluster(ctx: Ctx, req: UpdateClusterRequest): Promis
   const rotations = { worker: req.rotateWorkerToken ?? false, manager: req.rotateManagerToken ?? false };
   const autolock = spec.encryptionConfig?.autoLockManagers ?? false;
   const wasAutolock = old?.encryptionConfig?.autoLockManagers ?? false;
+  const rotateRoot = Number(spec.caConfig?.forceRotate ?? 0) > Number(old?.caConfig?.forceRotate ?? 0);
   const needsCa =
-    rotations.worker || rotations.manager || req.rotateManagerUnlockKey || autolock !== wasAutolock;
+    rotations.worker ||
+    rotations.manager ||
+    req.rotateManagerUnlockKey ||
+    autolock !== wasAutolock ||
+    rotateRoot;
   const ca = ctx.ca;
   if (needsCa && !ca?.initialised)
     throw new FailedPreconditionError(
@@ -149,6 +155,7 @@ export async function updateCluster(ctx: Ctx, req: UpdateClusterRequest): Promis
     if (autolock && (!wasAutolock || req.rotateManagerUnlockKey || !ca.state.unlockKey))
       await ca.propose({ op: 'setUnlockKey', unlockKey: generateUnlockKey() });
     if (!autolock && wasAutolock) await ca.propose({ op: 'setUnlockKey', unlockKey: null });
+    if (rotateRoot) await startRootRotation(ca);
   }
   await ctx.store.update((tx) => {
     const c = copy(cur);

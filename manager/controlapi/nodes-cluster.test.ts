@@ -206,6 +206,37 @@ describe('cluster', () => {
     expect(ca?.state.unlockKey).not.toBe(key);
   });
 
+  it('starts a root CA rotation when CAConfig.ForceRotate goes up (swarm ca --rotate), one at a time', async () => {
+    const { api, store, ca } = await setup(true);
+    await initCluster(store, {
+      clusterId: 'c'.repeat(25),
+      ...(ca ? { joinTokens: ca.state.joinTokens } : {}),
+    });
+    const before = (await api.getCluster({ clusterId: 'default' })).cluster;
+    const same = await api.updateCluster({
+      clusterId: before.id,
+      clusterVersion: before.version,
+      spec: before.spec,
+    });
+    expect(ca?.state.rotation, 'an update that keeps ForceRotate rotates nothing').toBeNull();
+    const spec = { ...same.cluster.spec, caConfig: { ...same.cluster.spec?.caConfig, forceRotate: 1 } };
+    const { cluster } = await api.updateCluster({
+      clusterId: before.id,
+      clusterVersion: same.cluster.version,
+      spec,
+    });
+    expect(ca?.state.rotation?.nextCertPem).toMatch(/BEGIN CERTIFICATE/);
+    expect(cluster.rootRotationInProgress).toBe(true);
+    const again = await refused(
+      api.updateCluster({
+        clusterId: before.id,
+        clusterVersion: cluster.version,
+        spec: { ...spec, caConfig: { ...spec.caConfig, forceRotate: 2 } },
+      }),
+    );
+    expect(again.message).toMatch(/already in progress/);
+  });
+
   it('refuses a certificate expiry under an hour and a negative history limit, naming the field', async () => {
     const { api, store } = await setup();
     const c = await initCluster(store, { clusterId: 'c'.repeat(25) });

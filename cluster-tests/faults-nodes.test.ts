@@ -6,8 +6,8 @@
  *     writes, and once unlocked it catches up with them;
  * (2) drain, promote and demote under a stream of service updates and scales: tasks leave the drained
  *     node, the promoted worker becomes a reachable manager, the demoted manager leaves raft with quorum
- *     kept; replicas converge, one RUNNING task per slot, each task sees its secret; (2b, a known bug,
- *     it.fails) a node whose tasks of the service all ended still holds the secret's value;
+ *     kept; replicas converge, one RUNNING task per slot, each task sees its secret; (2b) a node whose
+ *     tasks of the service all ended holds no copy of the secret's value;
  * (3) a join racing a worker token rotation: it either joins or fails with a clear invalid-token error;
  *     the old token never works afterwards, the new one does;
  * (4) a root CA rotation with a worker offline throughout: like Swarm, the rotation waits for every node;
@@ -392,42 +392,36 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
   }, 240_000);
 
   /**
-   * KNOWN BUG (it.fails until fixed; then make it `it`): the agent keeps a task's secrets tmpfs
-   * (`<data root>/secrets/<task>/`) until the task leaves its assignments, not when the task ends.
    * Tasks shut down on a node (drained, promoted past a `node.role==worker` constraint, replaced by an
-   * update) stay in its assignments as task history, so the node keeps the secret's value on tmpfs
-   * with no task using it. Docker unmounts a container's secrets when it stops, and Swarm sends the
-   * secret's REMOVE once no ASSIGNED..RUNNING task on the node references it.
+   * update) stay in its assignments as task history; their secrets must not stay with them. Docker
+   * unmounts a container's secrets when it stops; the agent releases a task's secrets tmpfs when the
+   * task reaches a terminal state (worker/agent/tasks.ts).
    */
-  it.fails(
-    '(2b) a node whose web tasks all ended holds no copy of web-key',
-    async () => {
-      const lead = await c.leader();
-      const idle = ['w1', 'w2', 'w3', 'm1', 'm2', 'm3'].filter((h) => !webHosts.has(h));
-      expect(idle.length, 'some host runs no web task').toBeGreaterThan(0);
-      for (const h of idle)
-        await c
-          .waitFor(
-            async () => {
-              const found = filesContaining(c.host(h).dataRoot, WEB_SECRET);
-              if (found.length === 0) return true;
-              const tasks = new Map((await tasksOf(lead, 'web')).map((t) => [t.ID, t]));
-              const what = found.map((f) => {
-                const t = tasks.get(f.split('/secrets/')[1]?.split('/')[0] ?? '');
-                return `${f} (task ${t ? `${t.Status.State}, desired ${t.DesiredState}` : 'unknown'})`;
-              });
-              throw new Error(`web-key's value on ${h}, which runs no web task: ${what.join(', ')}`);
-            },
-            `no copy of web-key's value on ${h}`,
-            20_000,
-          )
-          .catch((err: unknown) => {
-            console.log(`(2b) known bug: ${String(err).split('\n').slice(0, 2).join(' ').slice(0, 600)}`);
-            throw err;
-          });
-    },
-    60_000,
-  );
+  it('(2b) a node whose web tasks all ended holds no copy of web-key', async () => {
+    const lead = await c.leader();
+    const idle = ['w1', 'w2', 'w3', 'm1', 'm2', 'm3'].filter((h) => !webHosts.has(h));
+    expect(idle.length, 'some host runs no web task').toBeGreaterThan(0);
+    for (const h of idle)
+      await c
+        .waitFor(
+          async () => {
+            const found = filesContaining(c.host(h).dataRoot, WEB_SECRET);
+            if (found.length === 0) return true;
+            const tasks = new Map((await tasksOf(lead, 'web')).map((t) => [t.ID, t]));
+            const what = found.map((f) => {
+              const t = tasks.get(f.split('/secrets/')[1]?.split('/')[0] ?? '');
+              return `${f} (task ${t ? `${t.Status.State}, desired ${t.DesiredState}` : 'unknown'})`;
+            });
+            throw new Error(`web-key's value on ${h}, which runs no web task: ${what.join(', ')}`);
+          },
+          `no copy of web-key's value on ${h}`,
+          20_000,
+        )
+        .catch((err: unknown) => {
+          console.log(`(2b) known bug: ${String(err).split('\n').slice(0, 2).join(' ').slice(0, 600)}`);
+          throw err;
+        });
+  }, 60_000);
 
   it('(3) a join racing a worker token rotation: joined or a clear invalid-token error; old token dead after', async () => {
     const lead = await c.leader();

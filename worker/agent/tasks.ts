@@ -8,7 +8,7 @@ import type { AssignmentsMessage__Output } from '../../proto/gen/shoal/api/Assig
 import type { Config__Output as Config } from '../../proto/gen/shoal/api/Config.ts';
 import type { Secret__Output as Secret } from '../../proto/gen/shoal/api/Secret.ts';
 import type { Logger } from '../../proto/shared/log.ts';
-import { TaskRunner, type TaskStatus } from '../executor/statemachine.ts';
+import { isTerminal, TaskRunner, type TaskStatus } from '../executor/statemachine.ts';
 import { expandTask, TemplateError, type NodeInfo } from '../executor/template.ts';
 import type { Engine, PrepareContext, SecretFile, Task } from '../executor/types.ts';
 import type { TaskNetworks } from './network.ts';
@@ -42,6 +42,8 @@ export class TaskManager {
   private readonly removing = new Map<string, Promise<void>>();
   /** Secret and config objects with their data: memory only, replaced by every COMPLETE assignment. */
   private readonly secrets = new Map<string, Secret>();
+  /** Tasks whose secrets were released when they reached a terminal state (the release in flight). */
+  private readonly secretsReleased = new Map<string, Promise<void>>();
   private readonly configs = new Map<string, Config>();
   private closed = false;
 
@@ -149,6 +151,15 @@ export class TaskManager {
 
   private onStatus(taskId: string, status: TaskStatus): void {
     if (this.closed) return;
+    // A task that ended keeps no secrets on this node (as Docker removes a stopped container's): its
+    // object stays assigned as history, but nothing runs that may read them.
+    if (isTerminal(status.state) && !this.secretsReleased.has(taskId) && this.o.secrets) {
+      const hook = this.o.secrets;
+      this.secretsReleased.set(
+        taskId,
+        hook.release(taskId).catch((err: unknown) => this.o.log.error({ err, taskId }, 'releasing secrets')),
+      );
+    }
     // Persist before sending: a restarted agent must not report less than the manager already saw.
     void this.o.store
       .putStatus(taskId, status)
@@ -163,6 +174,7 @@ export class TaskManager {
     const done = (async (): Promise<void> => {
       try {
         await r.remove();
+        await this.secretsReleased.get(taskId);
         await this.o.secrets?.release(taskId);
         await this.o.network?.release(taskId);
         await rm(join(this.o.workRoot, taskId), { recursive: true, force: true });
@@ -173,6 +185,7 @@ export class TaskManager {
         this.runners.delete(taskId);
         this.objects.delete(taskId);
         this.removing.delete(taskId);
+        this.secretsReleased.delete(taskId);
       }
     })();
     this.removing.set(taskId, done);

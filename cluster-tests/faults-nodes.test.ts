@@ -418,7 +418,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
           20_000,
         )
         .catch((err: unknown) => {
-          console.log(`(2b) known bug: ${String(err).split('\n').slice(0, 2).join(' ').slice(0, 600)}`);
+          console.log(`(2b) failed: ${String(err).split('\n').slice(0, 2).join(' ').slice(0, 600)}`);
           throw err;
         });
   }, 60_000);

@@ -145,8 +145,21 @@ export async function serve(o: DaemonOptions, io: Io = stdio): Promise<number> {
           hiddenPaths: [secretsRoot, join(o.dataRoot, 'certificates'), join(o.dataRoot, 'raft')],
           log,
         });
+  // Resolves with the exit code: 0 on SIGTERM/SIGINT, 1 when the manager's raft failed for good.
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const onFatal = (err: Error): void => {
+    const why = `raft storage failed: ${err.message}${'code' in err ? ` (${String(err.code)})` : ''}`;
+    log.error({ err }, `${why}; shoald is stopping`);
+    io.err(
+      `shoald: ${why}; this manager can no longer serve. shoald is stopping (its tasks keep running): ` +
+        `fix the cause (free space under ${o.dataRoot}, check the disk) and start shoald again\n`,
+    );
+    finish(1);
+  };
   const node = await ShoalNode.open({
     dataRoot: o.dataRoot,
+    onFatal,
     listenAddr: o.listenAddr,
     ...(o.advertiseAddr ? { advertiseAddr: o.advertiseAddr } : {}),
     engine,
@@ -161,16 +174,14 @@ export async function serve(o: DaemonOptions, io: Io = stdio): Promise<number> {
   const app = await buildApi(node, { logger: log, plugins: [imagesPlugin(images)] });
   for (const h of o.hosts) await listenOn(app, h);
   io.err(`shoald ${SHOAL_VERSION}: serving the API on ${o.hosts.join(', ')} (engine ${o.engine})\n`);
-  await new Promise<void>((resolve) => {
-    const done = (): void => resolve();
-    process.once('SIGTERM', done);
-    process.once('SIGINT', done);
-  });
+  process.once('SIGTERM', () => finish(0));
+  process.once('SIGINT', () => finish(0));
+  const code = await finished;
   log.info('stopping');
   await app.close();
   await node.stop();
   log.flush();
-  return 0;
+  return code;
 }
 
 export async function main(

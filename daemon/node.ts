@@ -43,6 +43,8 @@ export const NOT_A_MANAGER =
 
 export interface ShoalNodeOptions {
   readonly dataRoot: string;
+  /** The manager's raft failed for good (e.g. its disk is full); shoald stops (daemon/main.ts). */
+  readonly onFatal?: (err: Error) => void;
   /** Default cluster listen address (`swarm init|join --listen-addr` override it). */
   readonly listenAddr: string;
   /** Default advertise address, `host` or `host:port`. */
@@ -325,6 +327,7 @@ export class ShoalNode implements DaemonBackend {
       control: plane.control,
       ...(this.o.tickMs !== undefined ? { tickMs: this.o.tickMs } : {}),
       ...(this.o.log ? { log: this.o.log } : {}),
+      onFatal: (err) => this.o.onFatal?.(err),
     };
   }
 

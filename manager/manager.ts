@@ -77,6 +77,11 @@ export interface ManagerOptions {
   readonly tickMs?: number;
   readonly electionTicks?: number;
   readonly log?: Logger;
+  /**
+   * Raft failed for good (its storage could not write: disk full, I/O error) and stopped. The daemon
+   * takes the process down (STYLE §9) instead of answering "raft: node is stopped" forever.
+   */
+  readonly onFatal?: (err: Error) => void;
   /** The leader's loops (default: none — the daemon passes the full control plane). */
   readonly leader?: LeaderFactory;
   /** The control API on every manager (answered by the leader, forwarded by followers). */
@@ -355,6 +360,7 @@ export class Manager implements ManagerContext {
       },
     });
     ref.raft = raft;
+    if (o.onFatal) raft.on('fatal', o.onFatal);
     const m = new Manager(o, store, ca, raft, creds, identity, keys);
     ref.manager = m;
     const control = o.control?.(m);

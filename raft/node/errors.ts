@@ -22,6 +22,18 @@ export class RaftTimeoutError extends UnavailableError {
   }
 }
 
+/**
+ * This node stopped leading before a proposal made through it was committed. It may still take
+ * effect (if it reached a majority, the new leader commits it): read, then retry if it is absent.
+ */
+export class LeadershipLostError extends UnavailableError {
+  constructor() {
+    super(
+      'raft: this manager lost leadership before the change was committed; it may or may not have taken effect: check, then retry',
+    );
+  }
+}
+
 /** The node is stopping or stopped. */
 export class RaftStoppedError extends UnavailableError {
   constructor() {

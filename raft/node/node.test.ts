@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotLeaderError } from './errors.ts';
+import { LeadershipLostError, NotLeaderError } from './errors.ts';
 import { RaftNode } from './node.ts';
 import type { Member, StateMachine } from './types.ts';
 
@@ -135,6 +135,19 @@ describe('RaftNode on loopback with LevelDB and gRPC', () => {
       await eventually(() => m.map.get('after') === 'failover', 'the write after failover');
       expect(m.map.get('k19')).toBe('19');
     }
+  });
+
+  it('fails proposals pending on a leader as soon as it is deposed (not after the proposal timeout)', async () => {
+    const c = await cluster(3);
+    const leader = c.nodes.find((n) => n.isLeader()) as RaftNode;
+    // Without its followers the leader cannot commit; CheckQuorum makes it step down within an
+    // election timeout (10 ticks of 20 ms), far sooner than the 10 s proposal timeout.
+    await Promise.all(c.nodes.filter((n) => n !== leader).map((n) => n.stop()));
+    const t0 = Date.now();
+    const err = await leader.propose(put('lost', 'maybe')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LeadershipLostError);
+    expect((err as Error).message).toMatch(/lost leadership .* may or may not have taken effect/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('restarts from disk with its state and rejoins', async () => {

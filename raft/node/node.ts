@@ -30,7 +30,13 @@ import {
 } from '../core/index.ts';
 import { RaftTransport } from '../transport/index.ts';
 import { fromWire, toWire } from './codec.ts';
-import { MembershipError, NotLeaderError, RaftStoppedError, RaftTimeoutError } from './errors.ts';
+import {
+  LeadershipLostError,
+  MembershipError,
+  NotLeaderError,
+  RaftStoppedError,
+  RaftTimeoutError,
+} from './errors.ts';
 import { openLog, type DurableLog, type EncryptionKey } from './log.ts';
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.ts';
 import type { Member, StateMachine } from './types.ts';
@@ -562,9 +568,26 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private noteLeader(): void {
     const st = this.raw.status();
     if (st.lead === this.lastLeader) return;
+    const was = this.lastLeader;
     this.lastLeader = st.lead;
     this.log.info({ leader: st.lead, term: st.term }, 'leader changed');
+    // Deposed: proposals and reads waiting here would only time out. Fail them now (etcd's "lost
+    // leadership"); a proposal already replicated may still commit under the new leader.
+    if (was === nodeId(this.o.id) && st.lead !== was) this.failPending();
     this.emit('leaderChange', this.leader(), st.term);
+  }
+
+  private failPending(): void {
+    for (const w of this.proposals.values()) {
+      clearTimeout(w.timer);
+      w.reject(new LeadershipLostError());
+    }
+    for (const w of this.reads.values()) {
+      clearTimeout(w.timer);
+      w.reject(this.notLeader());
+    }
+    this.proposals.clear();
+    this.reads.clear();
   }
 
   private notLeader(_why?: string): NotLeaderError {

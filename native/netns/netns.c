@@ -7,6 +7,13 @@
  *   create(path)         creates a new network namespace and bind-mounts it at path (like
  *                        `ip netns add`); returns false when path already holds a namespace.
  *   remove(path)         unmounts (lazily) and unlinks such a file; missing is fine.
+ *   socketIn(nsPath, type, ip, port)
+ *                        an IPv4 socket ("tcp" or "udp") made inside the namespace and bound to ip:port
+ *                        (SO_REUSEADDR; port 0 = any): returns its fd, for Node's `listen({fd})`,
+ *                        `bind({fd})` or `new net.Socket({fd}).connect(...)`. Not listening yet.
+ *   tapIn(nsPath, name)  a TAP device (IFF_TAP | IFF_NO_PI) made inside the namespace: returns the
+ *                        fd of its queue (blocking; one Ethernet frame per read/write). The device
+ *                        goes away with the last fd or the namespace.
  *
  * setns/unshare(CLONE_NEWNET) act on the calling thread only, so libuv's pool threads never change
  * namespace. If switching back fails the process would carry on in the wrong namespace, silently
@@ -21,7 +28,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -47,6 +60,9 @@ static const char *errno_name(int e) {
     case EROFS: return "EROFS";
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case EUSERS: return "EUSERS";
+    case EADDRINUSE: return "EADDRINUSE";
+    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case EBADF: return "EBADF";
     default: return "EUNKNOWN";
   }
 }
@@ -164,11 +180,123 @@ static napi_value remove_ns(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* Opens nsPath and switches this thread into it; returns the fd to restore_or_abort() with, or -1 (thrown). */
+static int enter_ns(napi_env env, const char *path) {
+  int self_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self_fd < 0) {
+    throw_errno(env, errno, "open", "/proc/thread-self/ns/net");
+    return -1;
+  }
+  int target = open(path, O_RDONLY | O_CLOEXEC);
+  if (target < 0) {
+    int e = errno;
+    close(self_fd);
+    throw_errno(env, e, "open network namespace", path);
+    return -1;
+  }
+  if (setns(target, CLONE_NEWNET) != 0) {
+    int e = errno;
+    close(target);
+    close(self_fd);
+    throw_errno(env, e, "setns into", path);
+    return -1;
+  }
+  close(target);
+  return self_fd;
+}
+
+static napi_value socket_in(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], out;
+  char path[PATH_MAX_LEN], type[8], ip[64];
+  size_t len = 0;
+  int32_t port = -1;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 4 || !get_path(env, argv[0], path)) {
+    if (argc < 4) napi_throw_type_error(env, "EINVAL", "socketIn(nsPath, type, ip, port) takes four arguments");
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, argv[1], type, sizeof type, &len) != napi_ok ||
+      (strcmp(type, "tcp") != 0 && strcmp(type, "udp") != 0)) {
+    napi_throw_type_error(env, "EINVAL", "socketIn: type must be \"tcp\" or \"udp\"");
+    return NULL;
+  }
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  if (napi_get_value_string_utf8(env, argv[2], ip, sizeof ip, &len) != napi_ok ||
+      inet_pton(AF_INET, ip, &addr.sin_addr) != 1) {
+    napi_throw_type_error(env, "EINVAL", "socketIn: ip must be an IPv4 address");
+    return NULL;
+  }
+  if (napi_get_value_int32(env, argv[3], &port) != napi_ok || port < 0 || port > 65535) {
+    napi_throw_type_error(env, "EINVAL", "socketIn: port must be 0-65535");
+    return NULL;
+  }
+  addr.sin_port = htons((uint16_t)port);
+  int self_fd = enter_ns(env, path);
+  if (self_fd < 0) return NULL;
+  int tcp = strcmp(type, "tcp") == 0;
+  int fd = socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+  int e = errno;
+  if (fd >= 0) {
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+      e = errno;
+      close(fd);
+      fd = -1;
+    }
+  }
+  restore_or_abort(self_fd);
+  if (fd < 0) return throw_errno(env, e, "socket bound in", path);
+  napi_create_int32(env, fd, &out);
+  return out;
+}
+
+static napi_value tap_in(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  char path[PATH_MAX_LEN], name[IFNAMSIZ + 1];
+  size_t len = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2 || !get_path(env, argv[0], path)) {
+    if (argc < 2) napi_throw_type_error(env, "EINVAL", "tapIn(nsPath, name) takes two arguments");
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &len) != napi_ok || len == 0 ||
+      len >= IFNAMSIZ) {
+    napi_throw_type_error(env, "EINVAL", "tapIn: name must be 1-15 characters");
+    return NULL;
+  }
+  int self_fd = enter_ns(env, path);
+  if (self_fd < 0) return NULL;
+  int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  int e = errno;
+  if (fd >= 0) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
+      e = errno;
+      close(fd);
+      fd = -1;
+    }
+  }
+  restore_or_abort(self_fd);
+  if (fd < 0) return throw_errno(env, e, "TAP device in", path);
+  napi_create_int32(env, fd, &out);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"callIn", NULL, call_in, NULL, NULL, NULL, napi_default, NULL},
       {"create", NULL, create, NULL, NULL, NULL, napi_default, NULL},
       {"remove", NULL, remove_ns, NULL, NULL, NULL, napi_default, NULL},
+      {"socketIn", NULL, socket_in, NULL, NULL, NULL, napi_default, NULL},
+      {"tapIn", NULL, tap_in, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { NativeAddonMissingError } from './errors.ts';
 
-/** The addon's three entry points; see native/netns/netns.c. */
+/** The addon's entry points; see native/netns/netns.c. */
 export interface NetnsAddon {
   /** Runs `fn` synchronously with this thread inside the namespace at `nsPath`, then switches back. */
   callIn<T>(nsPath: string, fn: () => T): T;
@@ -15,6 +15,14 @@ export interface NetnsAddon {
   create(path: string): boolean;
   /** Unmounts and unlinks a namespace file; a missing file is fine. */
   remove(path: string): void;
+  /**
+   * An IPv4 socket made inside the namespace at `nsPath`, bound to `ip:port` (SO_REUSEADDR; port 0 =
+   * any), not listening: its fd, for `net.Server.listen({ fd })`, `dgram.Socket.bind({ fd })` or
+   * `new net.Socket({ fd }).connect(…)`.
+   */
+  socketIn(nsPath: string, type: 'tcp' | 'udp', ip: string, port: number): number;
+  /** A TAP device `name` (no packet info) made inside the namespace: the fd of its queue (blocking). */
+  tapIn(nsPath: string, name: string): number;
 }
 
 const ADDON_PATH = fileURLToPath(

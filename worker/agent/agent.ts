@@ -28,6 +28,8 @@ import {
   type OverlayDataPlane,
 } from './network.ts';
 import { OverlayDriver } from '../network/driver.ts';
+import { netnsAddon } from '../network/native.ts';
+import { ServiceMesh, iptablesNat } from './mesh.ts';
 import { StatusReporter } from './reporter.ts';
 import { AgentStore } from './store.ts';
 import { TaskManager, type SecretsHook } from './tasks.ts';
@@ -78,6 +80,8 @@ export interface AgentNetworkOptions {
   readonly files?: NetnsFiles;
   /** Tests: the namespace VXLAN sockets bind in (default the agent's). */
   readonly hostNetnsPath?: string;
+  /** The address published ports listen on (default all of the node's). */
+  readonly publishAddress?: string;
 }
 
 /** The network hook for these options: a real OverlayDriver when the node can plumb overlays. */
@@ -108,6 +112,28 @@ function taskNetworks(o: AgentOptions, log: Logger): TaskNetworks {
   });
 }
 
+/** The service mesh over `network`, or undefined when this node cannot plumb overlays. */
+function serviceMesh(o: AgentOptions, network: TaskNetworks, log: Logger): ServiceMesh | undefined {
+  const n = o.network ?? {};
+  // Only over the real data plane (a test's driver double has no namespaces to serve DNS in).
+  if (n.disabled === true || n.driver !== undefined || overlayUnavailableReason() !== undefined)
+    return undefined;
+  const mesh = new ServiceMesh({
+    dnsDir: join(o.dataDir, 'dns'),
+    sockets: (ns, type, ip, port) => netnsAddon().socketIn(ns, type, ip, port),
+    nat: iptablesNat(),
+    ingress: {
+      ensure: (network_, address) => network.ensureIngressEndpoint(network_, address),
+      remove: () => network.removeIngressEndpoint(),
+    },
+    overlayOf: (view) => network.overlayOf(view),
+    ...(n.publishAddress !== undefined ? { listenAddress: n.publishAddress } : {}),
+    log: log.child({ component: 'mesh' }),
+  });
+  network.useMesh(mesh);
+  return mesh;
+}
+
 type Call = grpc.ClientReadableStream<SessionMessage__Output>;
 
 /**
@@ -121,6 +147,8 @@ export class Agent {
   private readonly tasks: TaskManager;
   private readonly logs: LogPublisher;
   private readonly network: TaskNetworks;
+  /** DNS, VIPs and published ports (mesh.ts); absent when overlays cannot be plumbed here. */
+  private readonly mesh: ServiceMesh | undefined;
   private managers: string[];
   private addr: string;
   private client: DispatcherClient | undefined;
@@ -145,6 +173,7 @@ export class Agent {
     this.addr = this.managers[0] ?? '';
     this.store = new AgentStore(join(o.dataDir, 'agent-db'));
     this.network = taskNetworks(o, this.log);
+    this.mesh = serviceMesh(o, this.network, this.log);
     this.tasks = new TaskManager({
       engine: o.engine,
       store: this.store,
@@ -195,6 +224,10 @@ export class Agent {
     clearTimeout(this.reconnectTimer);
     this.teardown();
     await this.tasks.removeAll();
+    await this.mesh?.setViews([]);
+    await this.network
+      .removeIngressEndpoint()
+      .catch((err: unknown) => this.log.warn({ err }, 'ingress endpoint'));
   }
 
   /** Disconnects (after one last attempt to send pending statuses) and closes the store. */
@@ -203,6 +236,7 @@ export class Agent {
     this.stopped = true;
     await this.started?.catch(() => undefined);
     await this.tasks.close();
+    await this.mesh?.close();
     await this.network.close();
     await this.reporter.flush();
     this.reporter.close();
@@ -242,6 +276,7 @@ export class Agent {
     void this.network
       .setPeers(m.overlayPeers)
       .catch((err: unknown) => this.log.error({ err }, 'programming overlay peers'));
+    void this.mesh?.setViews(m.networks).catch((err: unknown) => this.log.error({ err }, 'service mesh'));
     if (m.sessionId === this.sessionId && this.assignments) return;
     this.sessionId = m.sessionId;
     this.sessions++;

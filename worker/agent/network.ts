@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { OverlayPeer__Output as OverlayPeer } from '../../proto/gen/shoal/api/OverlayPeer.ts';
 import type { Logger } from '../../proto/shared/log.ts';
-import type { Task, TaskNetwork } from '../executor/types.ts';
+import type { SecretFile, Task, TaskNetwork } from '../executor/types.ts';
 import type { OverlayDriver } from '../network/driver.ts';
 import { isNetns } from '../network/execute.ts';
 import { netnsAddon, netnsAddonAvailable } from '../network/native.ts';
@@ -85,6 +85,25 @@ export function overlayUnavailableReason(): string | undefined {
   return undefined;
 }
 
+/**
+ * What the service mesh (mesh.ts) needs to hear from the hook: a task's namespace is plumbed (after
+ * prepare or adoption, and again after an agent restart) or going away.
+ */
+export interface MeshHooks {
+  /** The resolv.conf to mount at /etc/resolv.conf in a task with a namespace of its own. */
+  resolvConf(taskId: string): Promise<SecretFile>;
+  taskUp(t: {
+    readonly taskId: string;
+    readonly serviceId: string;
+    readonly netnsPath: string;
+    readonly addresses: ReadonlyMap<string, string>;
+  }): Promise<void>;
+  taskDown(taskId: string): Promise<void>;
+}
+
+/** The ID under which the node's ingress endpoint is attached (mesh.ts INGRESS_SBOX). */
+export const INGRESS_ENDPOINT_ID = 'ingress-sbox';
+
 /** The prefix of task namespace files in `netnsDir` (sandboxes use the driver's `ov-`). */
 export const TASK_NETNS_PREFIX = 'task-';
 /** What the hook keeps across restarts beside the task namespaces: the last peers and data path port. */
@@ -112,9 +131,12 @@ export interface TaskNetworksOptions {
 export interface PreparedNetwork {
   readonly network?: TaskNetwork;
   readonly notes: readonly string[];
+  /** Files the engine mounts like secrets (the task's resolv.conf). */
+  readonly files?: readonly SecretFile[];
 }
 
 interface LocalTask {
+  readonly serviceId: string;
   readonly netnsPath: string;
   readonly attachments: readonly OverlayAttachment[];
 }
@@ -129,8 +151,14 @@ export class TaskNetworks {
   private readonly warned = new Set<string>();
   /** The swarm's data path port, once a SessionMessage named it (else the options' or 4789). */
   private dataPathPort: number | undefined;
+  private mesh: MeshHooks | undefined;
 
   constructor(private readonly o: TaskNetworksOptions) {}
+
+  /** Tells `mesh` about plumbed and released task namespaces from now on. */
+  useMesh(mesh: MeshHooks): void {
+    this.mesh = mesh;
+  }
 
   /** The namespace file of a task. */
   netnsPathOf(taskId: string): string {
@@ -165,11 +193,12 @@ export class TaskNetworks {
       return Promise.reject(new Error(`task ${task.id}: cannot attach to overlay: ${problems.join('; ')}`));
     const netnsPath = this.netnsPathOf(task.id);
     return this.serial(async () => {
-      const entry = { netnsPath, attachments };
+      const entry = { serviceId: task.serviceId, netnsPath, attachments };
       this.local.set(task.id, entry);
+      const files = await this.taskFiles(task.id);
       if (this.o.mode === 'adopt') {
         const adopt = (src: string): Promise<void> => this.adopt(task.id, entry, src);
-        return { network: { netnsPath, adopt }, notes: this.cleartext(task.id, entry) };
+        return { network: { netnsPath, adopt }, notes: this.cleartext(task.id, entry), files };
       }
       try {
         await this.o.files.create(netnsPath);
@@ -177,9 +206,11 @@ export class TaskNetworks {
       } catch (err) {
         return this.fallBack(task.id, err);
       }
+      await this.announce(task.id, entry);
       return {
         network: { netnsPath, adopt: () => Promise.resolve() },
         notes: this.cleartext(task.id, entry),
+        files,
       };
     });
   }
@@ -258,7 +289,7 @@ export class TaskNetworks {
         const netnsPath = this.netnsPathOf(task.id);
         if (!this.o.files.exists(netnsPath)) continue; // re-made if the task is prepared again
         keep.add(netnsPath);
-        this.local.set(task.id, { netnsPath, attachments });
+        this.local.set(task.id, { serviceId: task.serviceId, netnsPath, attachments });
         for (const a of attachments) {
           let n = byNetwork.get(a.network.id);
           if (!n) {
@@ -271,7 +302,71 @@ export class TaskNetworks {
       await driver.reconcile({ networks: [...byNetwork.values()] });
       for (const [id, n] of byNetwork) this.active.set(id, n.network);
       await this.sweepTaskNetns(keep);
+      for (const [id, entry] of this.local) await this.announce(id, entry);
     });
+  }
+
+  /**
+   * Makes sure the node's ingress endpoint (mesh.ts) exists: a namespace `<netnsDir>/ingress-sbox` on
+   * the ingress network with the node's address there. Resolves to the namespace's path.
+   */
+  ensureIngressEndpoint(network: OverlayNetwork, address: string): Promise<string> {
+    const driver = this.o.driver;
+    if (driver === undefined) return Promise.reject(new Error(this.o.unavailable ?? 'overlay unavailable'));
+    const netnsPath = join(this.o.netnsDir, INGRESS_ENDPOINT_ID);
+    return this.serial(async () => {
+      const prev = this.local.get(INGRESS_ENDPOINT_ID);
+      const current = prev?.attachments[0];
+      if (current?.address === address && current.network.id === network.id && this.o.files.exists(netnsPath))
+        return netnsPath;
+      const attachment: OverlayAttachment = {
+        network: this.active.get(network.id) ?? network,
+        name: 'ingress',
+        ingress: true,
+        encrypted: false,
+        address,
+        ifname: 'eth0',
+        defaultRoute: false,
+      };
+      const entry: LocalTask = { serviceId: '', netnsPath, attachments: [attachment] };
+      this.local.set(INGRESS_ENDPOINT_ID, entry);
+      await this.o.files.create(netnsPath);
+      await this.plumb(INGRESS_ENDPOINT_ID, entry);
+      return netnsPath;
+    });
+  }
+
+  /** Removes the node's ingress endpoint (no published ingress ports any more, or leaving). */
+  removeIngressEndpoint(): Promise<void> {
+    if (this.o.driver === undefined) return Promise.resolve();
+    return this.serial(async () => {
+      const entry = this.local.get(INGRESS_ENDPOINT_ID);
+      const path = join(this.o.netnsDir, INGRESS_ENDPOINT_ID);
+      if (entry === undefined && !this.o.files.exists(path)) return;
+      await this.forget(INGRESS_ENDPOINT_ID, entry, path);
+    });
+  }
+
+  /** The overlay network the data plane would build for a network view (the node's settings applied). */
+  overlayOf(view: {
+    networkId: string;
+    vni: number;
+    subnet: string;
+    gateway: string;
+    dataPathPort: number;
+  }): OverlayNetwork | undefined {
+    const active = this.active.get(view.networkId);
+    if (active !== undefined) return active;
+    if (view.vni === 0 || view.subnet === '' || view.gateway === '') return undefined;
+    const s = this.settings();
+    return {
+      id: view.networkId,
+      vni: view.vni,
+      subnet: view.subnet,
+      gateway: view.gateway.split('/')[0] ?? view.gateway,
+      dataPathPort: s.dataPathPort ?? (view.dataPathPort > 0 ? view.dataPathPort : 4789),
+      ...(s.underlayMtu !== undefined ? { underlayMtu: s.underlayMtu } : {}),
+    };
   }
 
   /** Waits for calls in progress; leaves the data plane running (a restarted agent adopts it). */
@@ -293,6 +388,7 @@ export class TaskNetworks {
       if (this.local.get(taskId) !== entry) throw new Error(`task ${taskId} was released`);
       await this.o.files.bind(entry.netnsPath, source);
       await this.plumb(taskId, entry);
+      await this.announce(taskId, entry);
     });
   }
 
@@ -347,7 +443,11 @@ export class TaskNetworks {
    * takes the task's veth along, and the driver forgets it, even when it never came up), from the
    * others the task is detached; then the namespace file goes.
    */
-  private async forget(taskId: string, entry: LocalTask | undefined): Promise<void> {
+  private async forget(
+    taskId: string,
+    entry: LocalTask | undefined,
+    netnsPath = this.netnsPathOf(taskId),
+  ): Promise<void> {
     const driver = this.o.driver;
     this.local.delete(taskId);
     const step = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -367,7 +467,37 @@ export class TaskNetworks {
         await step(`removing network ${a.name}`, () => driver.removeNetwork(id));
       }
     }
-    await step('removing the task namespace', () => this.o.files.remove(this.netnsPathOf(taskId)));
+    // Not awaited: the mesh may call back into this hook (the ingress endpoint), which is serialised.
+    if (this.mesh !== undefined && taskId !== INGRESS_ENDPOINT_ID)
+      this.mesh
+        .taskDown(taskId)
+        .catch((err: unknown) => this.o.log.warn({ taskId, err }, 'stopping its DNS'));
+    await step('removing the task namespace', () => this.o.files.remove(netnsPath));
+  }
+
+  /** The task's resolv.conf (the embedded DNS), when there is a mesh. */
+  private async taskFiles(taskId: string): Promise<SecretFile[]> {
+    if (this.mesh === undefined) return [];
+    try {
+      return [await this.mesh.resolvConf(taskId)];
+    } catch (err) {
+      this.o.log.warn({ taskId, err }, 'writing the task resolv.conf');
+      return [];
+    }
+  }
+
+  /**
+   * Tells the mesh a task's namespace is plumbed (never the node's own ingress endpoint). Not awaited:
+   * the mesh may call back into this hook (the ingress endpoint), whose calls are serialised; the
+   * mesh serialises its own calls, so their order is kept.
+   */
+  private announce(taskId: string, entry: LocalTask): Promise<void> {
+    if (this.mesh === undefined || taskId === INGRESS_ENDPOINT_ID) return Promise.resolve();
+    const addresses = new Map(entry.attachments.map((a) => [a.network.id, a.address.split('/')[0] ?? '']));
+    this.mesh
+      .taskUp({ taskId, serviceId: entry.serviceId, netnsPath: entry.netnsPath, addresses })
+      .catch((err: unknown) => this.o.log.warn({ taskId, err }, 'service mesh for the task'));
+    return Promise.resolve();
   }
 
   private async sweepTaskNetns(keep: ReadonlySet<string>): Promise<void> {

@@ -208,7 +208,7 @@ export class TaskManager {
       : [];
     const net = await this.o.network?.prepare(task);
     return {
-      files,
+      files: [...files, ...(net?.files ?? [])],
       workDir,
       ...(net?.network !== undefined ? { network: net.network } : {}),
       ...(net !== undefined && net.notes.length > 0 ? { notes: net.notes } : {}),

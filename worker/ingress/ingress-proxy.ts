@@ -23,6 +23,8 @@ export type ConnectFn = (backend: Backend) => net.Socket;
 export interface IngressProxyOptions {
   /** Opens a connection to a backend (default `net.connect`); lets the caller dial inside a namespace. */
   readonly connect?: ConnectFn;
+  /** Makes the socket a UDP flow to a backend uses (default an unbound udp4/udp6 socket). */
+  readonly udpSocket?: (backend: Backend) => dgram.Socket;
   readonly udpIdleTimeoutMs?: number;
   /** Told about ports that could not be bound; the proxy keeps serving the others. */
   readonly onError?: (err: PublishPortError) => void;
@@ -55,12 +57,14 @@ const routeKey = (r: Pick<IngressRoute, 'protocol' | 'publishedPort' | 'listenAd
 export class IngressProxy {
   readonly #listeners = new Map<string, Listener>();
   readonly #connect: ConnectFn;
+  readonly #udpSocket: (backend: Backend) => dgram.Socket;
   readonly #udpIdleTimeoutMs: number;
   readonly #onError: (err: PublishPortError) => void;
 
   constructor(opts: IngressProxyOptions = {}) {
     // allowHalfOpen so a backend's FIN does not also cut the client's remaining upload.
     this.#connect = opts.connect ?? ((b) => net.connect({ port: b.port, host: b.ip, allowHalfOpen: true }));
+    this.#udpSocket = opts.udpSocket ?? ((b) => dgram.createSocket(b.ip.includes(':') ? 'udp6' : 'udp4'));
     this.#udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? DEFAULT_UDP_IDLE_TIMEOUT_MS;
     this.#onError = opts.onError ?? (() => undefined);
   }
@@ -202,7 +206,7 @@ export class IngressProxy {
       if (flow === undefined) {
         const backend = listener.backends[listener.next++ % Math.max(1, listener.backends.length)];
         if (backend === undefined) return;
-        const out = dgram.createSocket(backend.ip.includes(':') ? 'udp6' : 'udp4');
+        const out = this.#udpSocket(backend);
         const created = { sock: out, backend, timer: setTimeout(() => undefined, 0) };
         flow = created;
         flows.set(id, created);

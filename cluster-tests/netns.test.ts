@@ -52,6 +52,13 @@ const httpGet = (url: string): string[] => [
   `const r = require('http').get(${JSON.stringify(url)}, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => { console.log(b); process.exit(0); }); }); r.on('error', (e) => { console.error(e.message); process.exit(1); }); setTimeout(() => process.exit(1), 5000);`,
 ];
 
+/** `n` HTTP GETs on fresh connections, one body per line. */
+const httpGets = (url: string, n: number): string[] => [
+  NODE,
+  '-e',
+  `const http = require('http'); const out = []; const one = (i) => { if (i === ${n}) { console.log(out.join('\\n')); process.exit(0); } http.get(${JSON.stringify(url)}, { agent: false }, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => { out.push(b); one(i + 1); }); }).on('error', (e) => { console.error(e.message); process.exit(1); }); }; one(0); setTimeout(() => process.exit(1), 15000);`,
+];
+
 describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () => {
   let c: HostCluster;
   let linksBefore: string[] = [];
@@ -160,8 +167,13 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
       30_000,
     );
     expect(await inTask(clientPid, ['cat', '/etc/resolv.conf'])).toContain('nameserver 127.0.0.11');
-    expect((await inTask(clientPid, ['getent', 'hosts', 'tasks.web'])).split(/\s+/)[0]).toBe(
-      webIp?.split('/')[0],
+    // tasks.web lists RUNNING tasks: it fills in once the manager has seen the task run
+    await c.waitFor(
+      async () =>
+        (await tryInTask(clientPid, ['getent', 'hosts', 'tasks.web']))?.split(/\s+/)[0] ===
+        webIp?.split('/')[0],
+      'tasks.web resolves to the task',
+      30_000,
     );
     // HTTP by name through the VIP, across hosts
     const body = await inTask(clientPid, httpGet('http://web/'));
@@ -226,6 +238,96 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     console.log(`moved and reachable at ${since()}`);
   });
 
+  it('the VIP and the published port spread over every running task; a stopped task drops out at once', async () => {
+    const current = await spec('web');
+    await api('POST', `/services/web/update?version=${await version('web')}`, {
+      ...current,
+      TaskTemplate: { ...(current.TaskTemplate as object), Placement: {} },
+      Mode: { Replicated: { Replicas: 3 } },
+    });
+    await c.waitFor(async () => (await running('web')).length === 3, '3 web tasks running', 60_000);
+    const hosts = new Set((await running('web')).map((t) => t.NodeID));
+    console.log(`3 web tasks on ${hosts.size} hosts at ${since()}`);
+    const names = async (pid: number, host: string): Promise<Set<string>> =>
+      new Set((await inTask(pid, httpGets(`http://${host}/`, 40))).split('\n'));
+    // DNS answers as soon as the tasks run; then every task is reached through the VIP
+    await c.waitFor(
+      async () => (await tryInTask(clientPid, ['getent', 'ahostsv4', 'tasks.web']))?.split('\n').length === 9,
+      'tasks.web lists three tasks (three lines each in ahosts)',
+      30_000,
+    );
+    await c.waitFor(
+      async () => (await names(clientPid, 'web')).size === 3,
+      'the VIP reaches all three',
+      30_000,
+    );
+    const viaPort = new Set(
+      inNs(hostNs(c.host('w1')), NODE, httpGets(`http://${c.host('w2').ip}:8080/`, 6).slice(1))
+        .trim()
+        .split('\n'),
+    );
+    expect(viaPort.size).toBe(3);
+    // scaled down: the removed tasks leave the VIP, tasks.web and the published port
+    await api('POST', `/services/web/update?version=${await version('web')}`, {
+      ...(await spec('web')),
+      Mode: { Replicated: { Replicas: 1 } },
+    });
+    await c.waitFor(async () => (await running('web')).length === 1, 'one web task', 60_000);
+    const t1 = Date.now();
+    await c.waitFor(
+      async () => (await names(clientPid, 'web').catch(() => new Set())).size === 1,
+      'VIP to one task',
+      30_000,
+    );
+    console.log(`VIP down to one task ${Date.now() - t1} ms after the API showed one`);
+    expect((await inTask(clientPid, ['getent', 'hosts', 'tasks.web'])).split('\n')).toHaveLength(1);
+    const port = new Set(
+      inNs(hostNs(c.host('m1')), NODE, httpGets(`http://${c.host('w1').ip}:8080/`, 6).slice(1))
+        .trim()
+        .split('\n'),
+    );
+    expect(port.size).toBe(1);
+  });
+
+  it('dnsrr names list the tasks; a host-mode port answers only where its task runs', async () => {
+    await api('POST', '/services/create', {
+      Name: 'rr',
+      TaskTemplate: {
+        ContainerSpec: { Image: 'busybox', Command: WEB, StopGracePeriod: 1_000_000_000 },
+        Placement: { Constraints: ['node.hostname==w1'] },
+        Networks: [{ Target: 'appnet' }],
+      },
+      Mode: { Replicated: { Replicas: 1 } },
+      EndpointSpec: {
+        Mode: 'dnsrr',
+        Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8081, PublishMode: 'host' }],
+      },
+    });
+    await c.waitFor(async () => (await running('rr')).length === 1, 'rr running', 60_000);
+    const [rr] = await running('rr');
+    const rrIp = rr?.NetworksAttachments?.find((a) => a.Network.Spec.Name === 'appnet')?.Addresses[0]?.split(
+      '/',
+    )[0];
+    await c.waitFor(
+      async () => (await tryInTask(clientPid, ['getent', 'hosts', 'rr']))?.split(/\s+/)[0] === rrIp,
+      'rr resolves to its task (dnsrr)',
+      30_000,
+    );
+    expect(await inTask(clientPid, httpGet('http://rr/'))).toMatch(/^web:/);
+    let got: string | undefined;
+    await c.waitFor(
+      async () =>
+        (got = await getFromHost(c.host('m1'), `http://${c.host('w1').ip}:8081/`))?.startsWith('web:') ===
+        true,
+      'host-mode port on w1',
+      30_000,
+    );
+    expect(got).toMatch(/^web:/);
+    expect(await getFromHost(c.host('m1'), `http://${c.host('w2').ip}:8081/`)).toBeUndefined();
+    expect(await getFromHost(c.host('m1'), `http://${c.host('m1').ip}:8081/`)).toBeUndefined();
+    await api('DELETE', '/services/rr');
+  });
+
   it('after removing the services and the network, no host keeps an overlay interface, namespace or mount', async () => {
     await api('DELETE', '/services/web');
     await api('DELETE', '/services/client');
@@ -240,7 +342,8 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     await api('DELETE', '/networks/appnet');
     for (const h of [c.host('m1'), c.host('w1'), c.host('w2')]) {
       await c.waitFor(
-        () => safeReaddir(join(h.dataRoot, 'worker', 'netns')).filter((n) => n !== 'dataplane.json').length === 0,
+        () =>
+          safeReaddir(join(h.dataRoot, 'worker', 'netns')).filter((n) => n !== 'dataplane.json').length === 0,
         `${h.name}: no sandbox or task namespace left`,
         30_000,
       );

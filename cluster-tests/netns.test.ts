@@ -186,6 +186,17 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     console.log(`name, VIP, ping and HTTP checked at ${since()}`);
   });
 
+  it("the client's host daemon restarts: its task keeps running and resolves again", async () => {
+    await c.restart('w2');
+    expect(workloadPid(c.host('w2'), CLIENT)).toBe(clientPid);
+    await c.waitFor(
+      async () => (await tryInTask(clientPid, httpGet('http://web/')))?.startsWith('web:') === true,
+      'web answers by name after the restart',
+      30_000,
+    );
+    console.log(`w2 restarted, DNS served again at ${since()}`);
+  });
+
   it('the published port answers on every host', async () => {
     for (const h of [c.host('m1'), c.host('w1'), c.host('w2')]) {
       for (const target of [c.host('m1'), c.host('w1'), c.host('w2')]) {

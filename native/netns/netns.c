@@ -14,6 +14,12 @@
  *   tapIn(nsPath, name)  a TAP device (IFF_TAP | IFF_NO_PI) made inside the namespace: returns the
  *                        fd of its queue (blocking; one Ethernet frame per read/write). The device
  *                        goes away with the last fd or the namespace.
+ *   readFrames(fd, cb)   reads the fd (a TAP queue) on a thread of its own, calling cb(frame, null)
+ *                        on the JS thread for each read (a Buffer), and cb(null, errno) once when a
+ *                        read fails (the device was deleted) or returns 0; then the thread ends. Reads
+ *                        wait when 256 frames are queued for JS (the kernel queue then drops). The
+ *                        caller keeps and closes the fd after the end call. Keeps Node's event loop
+ *                        alive until then.
  *
  * setns/unshare(CLONE_NEWNET) act on the calling thread only, so libuv's pool threads never change
  * namespace. If switching back fails the process would carry on in the wrong namespace, silently
@@ -24,6 +30,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,7 +284,7 @@ static napi_value tap_in(napi_env env, napi_callback_info info) {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    memcpy(ifr.ifr_name, name, len);
     if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
       e = errno;
       close(fd);
@@ -290,6 +297,99 @@ static napi_value tap_in(napi_env env, napi_callback_info info) {
   return out;
 }
 
+typedef struct {
+  int fd;
+  napi_threadsafe_function tsfn;
+  pthread_t thread;
+} frame_reader;
+
+typedef struct {
+  ssize_t len;
+  int err;
+  unsigned char data[];
+} frame_msg;
+
+static void *frame_reader_main(void *arg) {
+  frame_reader *r = arg;
+  static __thread unsigned char buf[65536];
+  for (;;) {
+    ssize_t n = read(r->fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    int e = n < 0 ? errno : 0;
+    frame_msg *m = malloc(sizeof *m + (n > 0 ? (size_t)n : 0));
+    if (m == NULL) break;
+    m->len = n;
+    m->err = e;
+    if (n > 0) memcpy(m->data, buf, (size_t)n);
+    if (napi_call_threadsafe_function(r->tsfn, m, napi_tsfn_blocking) != napi_ok) {
+      free(m);
+      break;
+    }
+    if (n <= 0) break;
+  }
+  napi_release_threadsafe_function(r->tsfn, napi_tsfn_release);
+  return NULL;
+}
+
+static void frame_reader_call_js(napi_env env, napi_value cb, void *ctx, void *data) {
+  (void)ctx;
+  frame_msg *m = data;
+  if (env != NULL && cb != NULL) {
+    napi_value argv[2], undef;
+    napi_get_undefined(env, &undef);
+    if (m->len > 0) {
+      void *copy;
+      napi_create_buffer_copy(env, (size_t)m->len, m->data, &copy, &argv[0]);
+      napi_get_null(env, &argv[1]);
+    } else {
+      napi_get_null(env, &argv[0]);
+      napi_create_int32(env, m->err, &argv[1]);
+    }
+    napi_call_function(env, undef, cb, 2, argv, NULL);
+  }
+  free(m);
+}
+
+static void frame_reader_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  frame_reader *r = data;
+  pthread_join(r->thread, NULL);
+  free(r);
+}
+
+static napi_value read_frames(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], name, out;
+  int32_t fd = -1;
+  napi_valuetype t;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 ||
+      napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, "EINVAL", "readFrames(fd, cb) takes a file descriptor and a function");
+    return NULL;
+  }
+  frame_reader *r = calloc(1, sizeof *r);
+  if (r == NULL) return throw_errno(env, ENOMEM, "readFrames", "");
+  r->fd = fd;
+  napi_create_string_utf8(env, "shoal_frame_reader", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_threadsafe_function(env, argv[1], NULL, name, 256, 1, r, frame_reader_finalize, NULL,
+                                      frame_reader_call_js, &r->tsfn) != napi_ok) {
+    free(r);
+    napi_throw_error(env, "EUNKNOWN", "readFrames: cannot create the threadsafe function");
+    return NULL;
+  }
+  int e = pthread_create(&r->thread, NULL, frame_reader_main, r);
+  if (e != 0) {
+    /* no thread: release our reference; the finalizer must not join, so leak-free path by hand */
+    r->thread = pthread_self();
+    napi_release_threadsafe_function(r->tsfn, napi_tsfn_abort);
+    return throw_errno(env, e, "readFrames: pthread_create", "");
+  }
+  napi_get_undefined(env, &out);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"callIn", NULL, call_in, NULL, NULL, NULL, napi_default, NULL},
@@ -297,6 +397,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"remove", NULL, remove_ns, NULL, NULL, NULL, napi_default, NULL},
       {"socketIn", NULL, socket_in, NULL, NULL, NULL, napi_default, NULL},
       {"tapIn", NULL, tap_in, NULL, NULL, NULL, napi_default, NULL},
+      {"readFrames", NULL, read_frames, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -276,6 +276,9 @@ export class Agent {
     void this.network
       .setPeers(m.overlayPeers)
       .catch((err: unknown) => this.log.error({ err }, 'programming overlay peers'));
+    void this.network
+      .setKeys(m.networkKeys)
+      .catch((err: unknown) => this.log.error({ err }, 'overlay encryption keys'));
     void this.mesh?.setViews(m.networks).catch((err: unknown) => this.log.error({ err }, 'service mesh'));
     if (m.sessionId === this.sessionId && this.assignments) return;
     this.sessionId = m.sessionId;

@@ -58,6 +58,7 @@ export type DataPlaneCall =
   | { readonly op: 'attachTask'; readonly networkId: string; readonly attachment: TaskAttachment }
   | { readonly op: 'detachTask'; readonly networkId: string; readonly taskId: string }
   | { readonly op: 'setPeers'; readonly networkId: string; readonly peers: readonly Peer[] }
+  | { readonly op: 'setKeys'; readonly keys: readonly { key: Buffer; lamportTime: number }[] }
   | { readonly op: 'removeNetwork'; readonly networkId: string }
   | { readonly op: 'reconcile'; readonly state: OverlayState | undefined };
 
@@ -89,6 +90,9 @@ export class FakeDataPlane implements OverlayDataPlane {
   }
   setPeers(networkId: string, peers: readonly Peer[]): Promise<readonly PlanOp[]> {
     return this.record({ op: 'setPeers', networkId, peers });
+  }
+  async setKeys(keys: readonly { key: Buffer; lamportTime: number }[]): Promise<void> {
+    await this.record({ op: 'setKeys', keys });
   }
   removeNetwork(networkId: string): Promise<readonly PlanOp[]> {
     return this.record({ op: 'removeNetwork', networkId });

@@ -285,8 +285,8 @@ describe('TaskNetworks', () => {
     expect(state?.networks.map((n) => n.network.dataPathPort)).toEqual([7789]);
   });
 
-  it('says so when an encrypted network carries cleartext', async () => {
-    const { h } = await hook();
+  it('plumbs an encrypted network as encrypted, with no cleartext note, and hands the keys over once', async () => {
+    const { h, d } = await hook();
     const secret = allocatedNetwork('sec', {
       subnet: '10.3.0.0/24',
       gateway: '10.3.0.1',
@@ -298,7 +298,12 @@ describe('TaskNetworks', () => {
     if (secret.spec?.driverConfiguration) secret.spec.driverConfiguration.options['encrypted'] = '';
     const got = await h.prepare(task('t1', [{ network: secret, address: '10.3.0.2/24' }]));
     expect(got.network).toBeDefined();
-    expect(got.notes).toEqual(['encrypted overlay not supported yet: traffic on secret is not encrypted']);
+    expect(got.notes).toEqual([]);
+    expect(d.of('ensureNetwork').map((c) => c.network.encrypted)).toEqual([true]);
+    const keys = [1, 2, 3].map((t) => ({ key: Buffer.alloc(16, t), lamportTime: t }));
+    await h.setKeys(keys);
+    await h.setKeys(keys.map((k) => ({ ...k }))); // the same list again: nothing to do
+    expect(d.of('setKeys').map((c) => c.keys.map((k) => k.lamportTime))).toEqual([[1, 2, 3]]);
   });
 
   it('rejects a task whose overlay attachment cannot be plumbed (no address)', async () => {

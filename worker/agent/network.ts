@@ -43,7 +43,14 @@ const run = promisify(execFile);
 /** The part of {@link OverlayDriver} the hook uses (tests pass a double). */
 export type OverlayDataPlane = Pick<
   OverlayDriver,
-  'ensureNetwork' | 'attachTask' | 'detachTask' | 'setPeers' | 'removeNetwork' | 'reconcile' | 'close'
+  | 'ensureNetwork'
+  | 'attachTask'
+  | 'detachTask'
+  | 'setPeers'
+  | 'setKeys'
+  | 'removeNetwork'
+  | 'reconcile'
+  | 'close'
 >;
 
 /** Named network namespace files (bind mounts, like `ip netns add`). */
@@ -152,6 +159,8 @@ export class TaskNetworks {
   /** The swarm's data path port, once a SessionMessage named it (else the options' or 4789). */
   private dataPathPort: number | undefined;
   private mesh: MeshHooks | undefined;
+  /** The keys last handed to the driver (to skip unchanged lists). */
+  private keysText = '';
 
   constructor(private readonly o: TaskNetworksOptions) {}
 
@@ -198,7 +207,7 @@ export class TaskNetworks {
       const files = await this.taskFiles(task.id);
       if (this.o.mode === 'adopt') {
         const adopt = (src: string): Promise<void> => this.adopt(task.id, entry, src);
-        return { network: { netnsPath, adopt }, notes: this.cleartext(task.id, entry), files };
+        return { network: { netnsPath, adopt }, notes: [], files };
       }
       try {
         await this.o.files.create(netnsPath);
@@ -209,7 +218,7 @@ export class TaskNetworks {
       await this.announce(task.id, entry);
       return {
         network: { netnsPath, adopt: () => Promise.resolve() },
-        notes: this.cleartext(task.id, entry),
+        notes: [],
         files,
       };
     });
@@ -240,6 +249,17 @@ export class TaskNetworks {
       await this.saveState();
       for (const id of changed) if (this.active.has(id)) await driver.setPeers(id, next.get(id) ?? []);
     });
+  }
+
+  /** The swarm's overlay keys (SessionMessage.network_keys), for encrypted networks. */
+  setKeys(keys: readonly { key: Buffer; lamportTime: number }[]): Promise<void> {
+    const driver = this.o.driver;
+    if (driver === undefined) return Promise.resolve();
+    const list = keys.map((k) => ({ key: Buffer.from(k.key), lamportTime: Number(k.lamportTime) }));
+    const text = list.map((k) => `${k.lamportTime}:${k.key.toString('hex')}`).join(',');
+    if (text === this.keysText) return Promise.resolve();
+    this.keysText = text;
+    return this.serial(() => driver.setKeys(list));
   }
 
   /**
@@ -390,20 +410,6 @@ export class TaskNetworks {
       await this.plumb(taskId, entry);
       await this.announce(taskId, entry);
     });
-  }
-
-  /**
-   * Encrypted overlays (IPsec ESP between VTEPs) are not done yet: the task runs, its VXLAN traffic is
-   * cleartext, and its status message and the log say so.
-   */
-  private cleartext(taskId: string, entry: LocalTask): string[] {
-    const names = entry.attachments.filter((a) => a.encrypted).map((a) => a.name);
-    if (names.length === 0) return [];
-    this.o.log.warn(
-      { taskId, networks: names },
-      'encrypted overlay not supported yet: VXLAN traffic is cleartext',
-    );
-    return [`encrypted overlay not supported yet: traffic on ${names.join(', ')} is not encrypted`];
   }
 
   /**

@@ -23,7 +23,7 @@ export interface OverlayAttachment {
   /** The network's name (for messages). */
   readonly name: string;
   readonly ingress: boolean;
-  /** Docker's `-o encrypted` (any value but `false`/`0`): VXLAN should be IPsec-protected. */
+  /** Docker's `-o encrypted` (any value but `false`/`0`): traffic between hosts is sealed (network/secure). */
   readonly encrypted: boolean;
   /** The task's `a.b.c.d/n` on it. */
   readonly address: string;
@@ -140,6 +140,7 @@ function resolve(
       gateway: config.gateway,
       dataPathPort: s.dataPathPort ?? DEFAULT_DATA_PATH_PORT,
       ...(s.underlayMtu !== undefined ? { underlayMtu: s.underlayMtu } : {}),
+      ...(isEncrypted(n) ? { encrypted: true } : {}),
     },
   };
 }

@@ -13,7 +13,10 @@ import { parseCidr } from './addr.ts';
 import { NetlinkError } from './errors.ts';
 import { NsPool, executePlan, isNetns, observeNetwork } from './execute.ts';
 import type { DesiredNetwork, OverlayNetwork, Peer, PlanOp, TaskAttachment } from './plan.ts';
-import { EMPTY_OBSERVED, planNetwork, planTeardown } from './plan.ts';
+import { DEFAULT_DATA_PATH_PORT, EMPTY_OBSERVED, effectivePeers, planNetwork, planTeardown } from './plan.ts';
+import { SECURE_OVERHEAD_BYTES, type OverlayKey } from './secure/codec.ts';
+import { SECURE_PORT_OFFSET, SecureTransport } from './secure/transport.ts';
+import type { Logger } from '../../proto/shared/log.ts';
 
 export interface OverlayDriverOptions {
   /** This node's underlay (VTEP) address. */
@@ -27,6 +30,7 @@ export interface OverlayDriverOptions {
   readonly sandboxDir?: string;
   /** Prefix of sandbox file names; the network ID follows. Default `ov-`. */
   readonly sandboxPrefix?: string;
+  readonly log?: Logger;
 }
 
 /** The whole desired state, as the agent rebuilds it after a restart. */
@@ -61,6 +65,9 @@ export class OverlayDriver {
   private readonly sandboxPrefix: string;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The encrypted networks' data path (secure/), made with the first encrypted network. */
+  private secure: SecureTransport | undefined;
+  private keys: readonly OverlayKey[] = [];
 
   constructor(private readonly opts: OverlayDriverOptions) {
     this.hostNetnsPath = opts.hostNetnsPath ?? `/proc/${process.pid}/ns/net`;
@@ -115,11 +122,30 @@ export class OverlayDriver {
     });
   }
 
+  /**
+   * The swarm's overlay keys (SessionMessage.network_keys: previous, current, next). Encrypted networks
+   * send nothing until they are set.
+   */
+  setKeys(keys: readonly OverlayKey[]): Promise<void> {
+    return this.serial(() => {
+      this.keys = keys.map((k) => ({ key: Buffer.from(k.key), lamportTime: k.lamportTime }));
+      this.secure?.setKeys(this.keys);
+      return Promise.resolve();
+    });
+  }
+
+  /** Counters of the encrypted data path (undefined before the first encrypted network). */
+  secureStats(): SecureTransport['stats'] | undefined {
+    return this.secure?.stats;
+  }
+
   /** Tears down everything the network has on this node, sandbox included. */
   removeNetwork(networkId: string): Promise<readonly PlanOp[]> {
     return this.serial(async () => {
       this.networks.delete(networkId);
-      return this.teardown(this.sandboxPath(networkId));
+      const ops = await this.teardown(this.sandboxPath(networkId));
+      await this.secure?.removeNetwork(networkId);
+      return ops;
     });
   }
 
@@ -149,6 +175,9 @@ export class OverlayDriver {
         await this.teardown(path);
         removedSandboxes.push(path);
       }
+      if (this.secure !== undefined)
+        for (const id of this.secure.networkIds())
+          if (!this.networks.has(id)) await this.secure.removeNetwork(id);
       return { applied, removedSandboxes };
     });
   }
@@ -162,10 +191,14 @@ export class OverlayDriver {
     );
   }
 
-  /** Waits for queued calls and refuses new ones. Leaves the data plane in place. */
+  /**
+   * Waits for queued calls and refuses new ones. Leaves the data plane in place — except encrypted
+   * networks' TAPs, which cannot outlive this process (the next driver makes them again).
+   */
   async close(): Promise<void> {
     this.closed = true;
     await this.queue.catch(() => undefined);
+    await this.secure?.close();
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -204,13 +237,39 @@ export class OverlayDriver {
     }
   }
 
-  private reconcileOne(networkId: string): Promise<readonly PlanOp[]> {
+  private async reconcileOne(networkId: string): Promise<readonly PlanOp[]> {
     const d = this.desired(networkId);
-    return this.withPool(async (pool) => {
-      const ops = planNetwork(d, await observeNetwork(d, pool));
-      await executePlan(ops, pool);
+    const once = (): Promise<PlanOp[]> =>
+      this.withPool(async (pool) => {
+        const ops = planNetwork(d, await observeNetwork(d, pool));
+        await executePlan(ops, pool);
+        return ops;
+      });
+    const ops = await once();
+    if (d.network.encrypted !== true) {
+      if (this.secure?.has(networkId) === true) await this.secure.removeNetwork(networkId);
       return ops;
-    });
+    }
+    // encrypted: the transport's tap0 (made once the sandbox exists), plugged into br0 by a second pass
+    const secure = this.transport(d.network);
+    const made = await secure.ensureTap(networkId, d.network.vni, d.sandboxPath);
+    secure.setPeers(
+      networkId,
+      [...effectivePeers(d)].map(([ip, p]) => ({ ip, mac: p.mac, vtep: p.vtep })),
+    );
+    return made ? [...ops, ...(await once())] : ops;
+  }
+
+  private transport(n: OverlayNetwork): SecureTransport {
+    if (this.secure === undefined) {
+      this.secure = new SecureTransport({
+        hostNetnsPath: this.hostNetnsPath,
+        port: (n.dataPathPort ?? DEFAULT_DATA_PATH_PORT) + SECURE_PORT_OFFSET,
+        ...(this.opts.log !== undefined ? { log: this.opts.log } : {}),
+      });
+      this.secure.setKeys(this.keys);
+    }
+    return this.secure;
   }
 
   private teardown(sandboxPath: string): Promise<readonly PlanOp[]> {
@@ -249,6 +308,6 @@ function validateNetwork(n: OverlayNetwork): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new TypeError(`network ${n.id}: data path port ${port} out of range`);
   const mtu = n.underlayMtu ?? 1500;
-  if (!Number.isInteger(mtu) || mtu < 68 + 50 || mtu > 65535)
+  if (!Number.isInteger(mtu) || mtu < 68 + (n.encrypted === true ? SECURE_OVERHEAD_BYTES : 50) || mtu > 65535)
     throw new TypeError(`network ${n.id}: underlay MTU ${mtu} out of range`);
 }

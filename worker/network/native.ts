@@ -23,6 +23,12 @@ export interface NetnsAddon {
   socketIn(nsPath: string, type: 'tcp' | 'udp', ip: string, port: number): number;
   /** A TAP device `name` (no packet info) made inside the namespace: the fd of its queue (blocking). */
   tapIn(nsPath: string, name: string): number;
+  /**
+   * Reads `fd` (a TAP queue) on a thread of its own: `cb(frame, null)` per frame, then once
+   * `cb(null, errno)` (0 at end of file) when reading stops — after the device is deleted. The caller
+   * closes the fd after that last call.
+   */
+  readFrames(fd: number, cb: (frame: Buffer | null, errno: number | null) => void): void;
 }
 
 const ADDON_PATH = fileURLToPath(

@@ -12,6 +12,7 @@
  */
 import type { AddressEntry, FdbEntry, LinkInfo, NeighborEntry, RouteEntry } from './netns.ts';
 import { isTaskVethName, macFromIp, parseCidr, vethNameFor } from './addr.ts';
+import { SECURE_OVERHEAD_BYTES } from './secure/codec.ts';
 
 /** VXLAN over IPv4 costs 50 bytes: outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8. */
 export const VXLAN_OVERHEAD_BYTES = 50;
@@ -19,6 +20,8 @@ export const DEFAULT_DATA_PATH_PORT = 4789;
 export const DEFAULT_UNDERLAY_MTU = 1500;
 export const BRIDGE = 'br0';
 export const VXLAN = 'vxlan0';
+/** An encrypted network's port to the other hosts instead of vxlan0 (made by secure/transport.ts). */
+export const TAP = 'tap0';
 export const TASK_IFNAME = 'eth0';
 
 /** An overlay network as the manager allocated it. */
@@ -34,6 +37,11 @@ export interface OverlayNetwork {
   readonly dataPathPort?: number;
   /** MTU of the underlay path; the overlay gets this minus {@link VXLAN_OVERHEAD_BYTES}. */
   readonly underlayMtu?: number;
+  /**
+   * Docker's `-o encrypted`: no vxlan0; br0's port to the other hosts is `tap0`, whose frames shoald
+   * seals with the swarm's keys (secure/); the MTU leaves room for that ({@link SECURE_OVERHEAD_BYTES}).
+   */
+  readonly encrypted?: boolean;
 }
 
 /** A local task on the network. */
@@ -159,9 +167,10 @@ export const EMPTY_OBSERVED: ObservedNetwork = {
   tasks: new Map(),
 };
 
-/** MTU of br0, vxlan0 and every veth of the network. */
+/** MTU of br0, vxlan0 (or tap0) and every veth of the network. */
 export function overlayMtu(net: OverlayNetwork): number {
-  return (net.underlayMtu ?? DEFAULT_UNDERLAY_MTU) - VXLAN_OVERHEAD_BYTES;
+  const overhead = net.encrypted === true ? SECURE_OVERHEAD_BYTES : VXLAN_OVERHEAD_BYTES;
+  return (net.underlayMtu ?? DEFAULT_UNDERLAY_MTU) - overhead;
 }
 
 /** The operations that make `observed` match `desired`. Empty when they already match. */
@@ -171,10 +180,12 @@ export function planNetwork(desired: DesiredNetwork, observed: ObservedNetwork):
   const lo = find(observed.links, 'lo');
   if (lo === undefined || !lo.up) ops.push({ op: 'up', ns: desired.sandboxPath, name: 'lo' });
   planBridge(desired, observed, ops);
-  const vxlanRecreated = planVxlan(desired, observed, ops);
+  const encrypted = desired.network.encrypted === true;
+  const vxlanRecreated = encrypted ? planTap(desired, observed, ops) : planVxlan(desired, observed, ops);
   const peerView = vxlanRecreated ? { neighbors: [], fdb: [] } : observed;
   planStaleVeths(desired, observed, ops);
-  const peerOps = planPeers(desired, peerView);
+  // an encrypted network's peers live in the transport (secure/), not in ARP and FDB entries
+  const peerOps = encrypted ? { removals: [], additions: [] } : planPeers(desired, peerView);
   ops.push(...peerOps.removals);
   for (const task of desired.tasks) planTask(desired, task, observed, ops);
   ops.push(...peerOps.additions);
@@ -191,7 +202,8 @@ export function planTeardown(
   const ops: PlanOp[] = observed.links
     .filter((l) => isTaskVethName(l.name))
     .map((l) => ({ op: 'delLink', ns, name: l.name }) as const);
-  for (const name of [VXLAN, BRIDGE]) if (find(observed.links, name)) ops.push({ op: 'delLink', ns, name });
+  for (const name of [VXLAN, TAP, BRIDGE])
+    if (find(observed.links, name)) ops.push({ op: 'delLink', ns, name });
   ops.push({ op: 'removeNetns', path: ns });
   return ops;
 }
@@ -226,9 +238,27 @@ function planBridge(d: DesiredNetwork, o: ObservedNetwork, ops: PlanOp[]): void 
   if (!br.up) ops.push({ op: 'up', ns, name: BRIDGE });
 }
 
+/**
+ * An encrypted network: no vxlan0 (removed when the network was plain before); tap0, once the transport
+ * made it, is a port of br0 with the network's MTU, up. @returns true: no ARP/FDB entries are kept.
+ */
+function planTap(d: DesiredNetwork, o: ObservedNetwork, ops: PlanOp[]): boolean {
+  const ns = d.sandboxPath;
+  const mtu = overlayMtu(d.network);
+  if (find(o.links, VXLAN) !== undefined) ops.push({ op: 'delLink', ns, name: VXLAN });
+  const tap = find(o.links, TAP);
+  if (tap === undefined) return true;
+  if (tap.mtu !== mtu) ops.push({ op: 'setMtu', ns, name: TAP, mtu });
+  if (tap.master !== BRIDGE) ops.push({ op: 'setMaster', ns, name: TAP, master: BRIDGE });
+  if (!tap.up) ops.push({ op: 'up', ns, name: TAP });
+  return true;
+}
+
 /** @returns true when vxlan0 is (re)created, so its ARP and FDB entries are gone. */
 function planVxlan(d: DesiredNetwork, o: ObservedNetwork, ops: PlanOp[]): boolean {
   const ns = d.sandboxPath;
+  // the network was encrypted before: its tap0 goes (the transport's reader ends with it)
+  if (find(o.links, TAP) !== undefined) ops.push({ op: 'delLink', ns, name: TAP });
   const mtu = overlayMtu(d.network);
   const port = d.network.dataPathPort ?? DEFAULT_DATA_PATH_PORT;
   const vx = find(o.links, VXLAN);

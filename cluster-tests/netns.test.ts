@@ -18,6 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostCluster } from './hosts/cluster.ts';
 import type { Host } from './hosts/host.ts';
 import { inNs, listNetns, mountsUnder, pidsInNetns, cmdline } from './hosts/sys.ts';
+import { underlayNs } from './hosts/underlay.ts';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { ensureDebianPackage } from '../worker/testing/apt.ts';
 
 const exec = promisify(execFile);
@@ -45,6 +49,9 @@ const WEB = [
   "require('http').createServer((q, s) => s.end('web:' + require('os').hostname())).listen(80)",
 ];
 const CLIENT = ['sleep', '3001'];
+/** A web workload that echoes the request path. */
+const ECHO = [NODE, '-e', "require('http').createServer((q, s) => s.end('echo:' + q.url)).listen(80)"];
+const SCLIENT = ['sleep', '3002'];
 /** An HTTP GET run by node, printing the body (exit 1 on error or after 5 s). */
 const httpGet = (url: string): string[] => [
   NODE,
@@ -67,12 +74,14 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
 
   beforeAll(async () => {
     expect(await ensureDebianPackage('iputils-ping', () => has('ping'))).toBe(true);
+    expect(await ensureDebianPackage('tcpdump', () => has('tcpdump'))).toBe(true);
     linksBefore = await rootLinks();
     c = await HostCluster.start({ managers: 1, workers: 2, tickMs: 50, heartbeatMs: 1000 });
     console.log(`cluster ${c.prefix} on ${c.subnet} up at ${since()}`);
   }, 180_000);
+  let destroyed = false;
   afterAll(async () => {
-    await c?.destroy();
+    if (!destroyed) await c?.destroy();
   }, 60_000);
 
   const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
@@ -339,23 +348,109 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     await api('DELETE', '/services/rr');
   });
 
+  it('an encrypted overlay carries no cleartext and no VXLAN on the underlay; a plain one does (control)', async () => {
+    await api('POST', '/networks/create', { Name: 'plainnet', Driver: 'overlay' });
+    await api('POST', '/networks/create', { Name: 'secnet', Driver: 'overlay', Options: { encrypted: '' } });
+    const on = (name: string, cmd: string[], host: string, nets: string[]): Promise<unknown> =>
+      api('POST', '/services/create', {
+        Name: name,
+        TaskTemplate: {
+          ContainerSpec: { Image: 'busybox', Command: cmd, StopGracePeriod: 1_000_000_000 },
+          Placement: { Constraints: [`node.hostname==${host}`] },
+          Networks: nets.map((Target) => ({ Target })),
+        },
+        Mode: { Replicated: { Replicas: 1 } },
+      });
+    await on('pweb', ECHO, 'w1', ['plainnet']);
+    await on('sweb', ECHO, 'w1', ['secnet']);
+    await on('sclient', SCLIENT, 'w2', ['plainnet', 'secnet']);
+    await c.waitFor(
+      async () => (await Promise.all(['pweb', 'sweb', 'sclient'].map(running))).every((r) => r.length === 1),
+      'pweb, sweb and sclient running',
+      60_000,
+    );
+    const pid = workloadPid(c.host('w2'), SCLIENT) ?? 0;
+    expect(pid).toBeGreaterThan(0);
+    const sec = (await api('GET', '/networks/secnet')) as { Options?: Record<string, string> };
+    const vni = Number(sec.Options?.['com.docker.network.driver.overlay.vxlanid_list']?.split(',')[0]);
+    expect(vni).toBeGreaterThan(0);
+    await c.waitFor(
+      async () => (await tryInTask(pid, httpGet('http://sweb/warmup')))?.startsWith('echo:') === true,
+      'sweb answers over the encrypted network',
+      30_000,
+    );
+    await c.waitFor(
+      async () => (await tryInTask(pid, httpGet('http://pweb/warmup')))?.startsWith('echo:') === true,
+      'pweb answers over the plain network',
+      30_000,
+    );
+
+    const plainMarker = `PLAIN-${Date.now()}-MARKER`;
+    const plain = await capture(c.prefix, async () => {
+      expect(await inTask(pid, httpGet(`http://pweb/${plainMarker}`))).toBe(`echo:/${plainMarker}`);
+    });
+    expect(plain.includes(Buffer.from(plainMarker)), 'the capture sees cleartext on a plain overlay').toBe(
+      true,
+    );
+
+    const secretMarker = `SECRET-${Date.now()}-MARKER`;
+    const secret = await capture(c.prefix, async () => {
+      expect(await inTask(pid, httpGet(`http://sweb/${secretMarker}`))).toBe(`echo:/${secretMarker}`);
+      expect(
+        await inTask(pid, [
+          'ping',
+          '-c',
+          '3',
+          '-i',
+          '0.2',
+          '-p',
+          Buffer.from('SECRETPING').toString('hex'),
+          'tasks.sweb',
+        ]),
+      ).toMatch(/3 received/);
+    });
+    expect(secret.includes(Buffer.from(secretMarker))).toBe(false);
+    expect(secret.includes(Buffer.from('SECRETPING'))).toBe(false);
+    const vxlanOfSecnet = secret.packets.filter((p) => p.dstPort === 4789 && p.vni === vni);
+    expect(vxlanOfSecnet).toEqual([]);
+    expect(secret.packets.filter((p) => p.dstPort === 4790).length).toBeGreaterThan(5);
+    console.log(
+      `encrypted: ${secret.packets.filter((p) => p.dstPort === 4790).length} sealed datagrams, no cleartext, no VXLAN for VNI ${vni}`,
+    );
+    for (const name of ['pweb', 'sweb', 'sclient']) await api('DELETE', `/services/${name}`);
+    await c.waitFor(
+      async () =>
+        (await Promise.all(['pweb', 'sweb', 'sclient'].map((n) => running(n).catch(() => [])))).every(
+          (r) => r.length === 0,
+        ),
+      'tasks gone',
+      30_000,
+    );
+    await api('DELETE', '/networks/secnet');
+    await api('DELETE', '/networks/plainnet');
+  });
+
   it('after removing the services and the network, no host keeps an overlay interface, namespace or mount', async () => {
-    await api('DELETE', '/services/web');
-    await api('DELETE', '/services/client');
+    for (const name of ['web', 'client', 'pweb', 'sweb', 'sclient'])
+      await api('DELETE', `/services/${name}`).catch(() => undefined);
     await c.waitFor(
       async () => {
-        const left = await Promise.all(['web', 'client'].map((s) => running(s).catch(() => [])));
+        const left = await Promise.all(
+          ['web', 'client', 'pweb', 'sweb', 'sclient'].map((s) => running(s).catch(() => [])),
+        );
         return left.every((l) => l.length === 0);
       },
       'tasks gone',
       30_000,
     );
     await api('DELETE', '/networks/appnet');
+    await api('DELETE', '/networks/secnet').catch(() => undefined);
+    await api('DELETE', '/networks/plainnet').catch(() => undefined);
     for (const h of [c.host('m1'), c.host('w1'), c.host('w2')]) {
       await c.waitFor(
         () =>
           safeReaddir(join(h.dataRoot, 'worker', 'netns')).filter((n) => n !== 'dataplane.json').length === 0,
-        `${h.name}: no sandbox or task namespace left`,
+        `${h.name}: no sandbox or task namespace left (has ${safeReaddir(join(h.dataRoot, 'worker', 'netns')).join(' ')})`,
         30_000,
       );
       const links = inNs(hostNs(h), 'ip', ['-o', 'link', 'show']);
@@ -365,6 +460,7 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     }
     const prefix = c.prefix;
     const root = c.root;
+    destroyed = true;
     await c.destroy();
     expect(listNetns().filter((n) => n.includes(prefix))).toEqual([]);
     expect(mountsUnder(root)).toEqual([]);
@@ -380,6 +476,86 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     return ((await api('GET', `/services/${name}`)) as { Version: { Index: number } }).Version.Index;
   }
 });
+
+interface Captured {
+  /** Every captured byte (headers included). */
+  includes(needle: Buffer): boolean;
+  /** UDP packets: destination port and, for VXLAN, the VNI. */
+  readonly packets: { dstPort: number; vni: number | undefined }[];
+}
+
+/** Captures UDP on every port of the run's underlay bridge (in its own namespace) while `fn` runs. */
+async function capture(prefix: string, fn: () => Promise<void>): Promise<Captured> {
+  const file = join(tmpdir(), `${prefix}-${Date.now()}.pcap`);
+  const proc = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      underlayNs(prefix),
+      'tcpdump',
+      '-i',
+      'any',
+      '--immediate-mode',
+      '-U',
+      '-s',
+      '0',
+      '-w',
+      file,
+      'udp',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
+      proc.stderr.on('data', (d: Buffer) => {
+        if (d.toString().includes('listening on')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 500)); // "listening" comes a moment before packets are seen
+    await fn();
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    let tail = '';
+    proc.stderr.on('data', (d: Buffer) => (tail += d.toString()));
+    proc.kill('SIGINT');
+    await new Promise((r) => proc.once('exit', r));
+    if (!/ 0 packets dropped/.test(tail)) console.log('tcpdump:', tail.trim().replace(/\n/g, '; '));
+  }
+  const raw = readFileSync(file);
+  rmSync(file, { force: true });
+  return { includes: (n) => raw.includes(n), packets: pcapUdp(raw) };
+}
+
+/** UDP destination ports (and VXLAN VNIs) of a pcap file (Ethernet, Linux cooked v1 or v2). */
+function pcapUdp(raw: Buffer): { dstPort: number; vni: number | undefined }[] {
+  const linktype = raw.readUInt32LE(20);
+  // where the IP header starts, and where the EtherType sits
+  const [l2, typeAt] =
+    linktype === 1 ? [14, 12] : linktype === 113 ? [16, 14] : linktype === 276 ? [20, 0] : [-1, 0];
+  if (l2 < 0) throw new Error(`pcap link type ${linktype} not understood`);
+  const out: { dstPort: number; vni: number | undefined }[] = [];
+  let at = 24; // global header
+  while (at + 16 <= raw.length) {
+    const len = raw.readUInt32LE(at + 8);
+    const pkt = raw.subarray(at + 16, at + 16 + len);
+    at += 16 + len;
+    if (pkt.length < l2 + 28 || pkt.readUInt16BE(typeAt) !== 0x0800) continue;
+    const ihl = ((pkt[l2] ?? 0) & 0x0f) * 4;
+    if (pkt[l2 + 9] !== 17) continue;
+    const udp = l2 + ihl;
+    const dstPort = pkt.readUInt16BE(udp + 2);
+    const vni = dstPort === 4789 && pkt.length >= udp + 16 ? pkt.readUIntBE(udp + 12, 3) : undefined;
+    out.push({ dstPort, vni });
+  }
+  return out;
+}
 
 function safeReaddir(dir: string): string[] {
   try {

@@ -56,14 +56,14 @@ const SCLIENT = ['sleep', '3002'];
 const httpGet = (url: string): string[] => [
   NODE,
   '-e',
-  `const r = require('http').get(${JSON.stringify(url)}, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => { console.log(b); process.exit(0); }); }); r.on('error', (e) => { console.error(e.message); process.exit(1); }); setTimeout(() => process.exit(1), 5000);`,
+  `const r = require('http').get(${JSON.stringify(url)}, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => { console.log(b); process.exit(0); }); }); r.on('error', (e) => { console.error(e.message); process.exit(1); }); setTimeout(() => process.exit(1), 10000);`,
 ];
 
 /** `n` HTTP GETs on fresh connections, one body per line. */
 const httpGets = (url: string, n: number): string[] => [
   NODE,
   '-e',
-  `const http = require('http'); const out = []; const one = (i) => { if (i === ${n}) { console.log(out.join('\\n')); process.exit(0); } http.get(${JSON.stringify(url)}, { agent: false }, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => { out.push(b); one(i + 1); }); }).on('error', (e) => { console.error(e.message); process.exit(1); }); }; one(0); setTimeout(() => process.exit(1), 15000);`,
+  `const http = require('http'); const out = []; const one = (i) => { if (i === ${n}) { console.log(out.join('\\n')); process.exit(0); } http.get(${JSON.stringify(url)}, { agent: false }, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => { out.push(b); one(i + 1); }); }).on('error', (e) => { console.error(e.message); process.exit(1); }); }; one(0); setTimeout(() => process.exit(1), 30000);`,
 ];
 
 describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () => {
@@ -111,7 +111,7 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
   };
   /** Runs a command inside a task (all of its namespaces, like `docker exec`). */
   const inTask = async (pid: number, argv: readonly string[]): Promise<string> => {
-    const r = await exec('nsenter', ['--target', String(pid), '--all', ...argv], { timeout: 20_000 });
+    const r = await exec('nsenter', ['--target', String(pid), '--all', ...argv], { timeout: 40_000 });
     return r.stdout.trim();
   };
   const tryInTask = async (pid: number, argv: readonly string[]): Promise<string | undefined> =>

@@ -18,7 +18,7 @@ import {
   serviceNetworks,
   specPorts,
 } from '../allocator/objects.ts';
-import { observed } from '../orchestrator/common.ts';
+import { observed, stateIndex } from '../orchestrator/common.ts';
 import type { ReadTx } from '../store/memory.ts';
 import type { Network, Service, Task } from '../store/types.ts';
 import { holdsReferences } from './assignments.ts';
@@ -94,7 +94,12 @@ export class NetworkIndex {
     const running = new Map<string, Map<string, string[]>>();
     for (const t of tasks) {
       if (t.networksAttachments.length === 0 || !holdsReferences(t)) continue;
-      const isRunning = observed(t) === 'TASK_STATE_RUNNING' && t.serviceId !== '';
+      // a task asked to stop leaves the backends at once, before it has stopped (no stale entries
+      // while it drains its stop grace period)
+      const isRunning =
+        observed(t) === 'TASK_STATE_RUNNING' &&
+        t.serviceId !== '' &&
+        stateIndex(t.desiredState ?? 'TASK_STATE_RUNNING') <= stateIndex('TASK_STATE_RUNNING');
       for (const a of t.networksAttachments) {
         const id = a.network?.id ?? '';
         if (!this.views.has(id)) continue;

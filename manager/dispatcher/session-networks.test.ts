@@ -97,6 +97,13 @@ describe('session network views', () => {
     });
     await eventually(() => backends(n1.session.messages.at(-1)).join() === '10.0.1.3/24', describe);
     expect(n1.session.messages.length).toBeGreaterThan(sent);
+
+    // the orchestrator asks task a to stop: it leaves the backends while it still runs
+    await s.store.update((tx) => {
+      const a = tx.get('task', 'a');
+      if (a) tx.update('task', { ...a, desiredState: 'TASK_STATE_SHUTDOWN' });
+    });
+    await eventually(() => backends(n1.session.messages.at(-1)).length === 0, describe);
   });
 
   it('sends the cluster’s network keys, and again when they rotate', async () => {

@@ -20,7 +20,8 @@ export interface ServiceView {
    * The addresses ("ip/prefix") on this network of the service's tasks whose observed state is RUNNING,
    * sorted. A task with a healthcheck reaches RUNNING only once healthy (the agent keeps it STARTING
    * before) and leaves RUNNING when it turns unhealthy, so RUNNING means "healthy if it has a check".
-   * A task leaves this list in the first message after its state moves past RUNNING.
+   * A task leaves this list in the first message after its state moves past RUNNING, or after it is asked
+   * to stop (desired state past RUNNING), whichever comes first.
    */
   'taskAddresses'?: (string)[];
   /**
@@ -49,7 +50,8 @@ export interface ServiceView__Output {
    * The addresses ("ip/prefix") on this network of the service's tasks whose observed state is RUNNING,
    * sorted. A task with a healthcheck reaches RUNNING only once healthy (the agent keeps it STARTING
    * before) and leaves RUNNING when it turns unhealthy, so RUNNING means "healthy if it has a check".
-   * A task leaves this list in the first message after its state moves past RUNNING.
+   * A task leaves this list in the first message after its state moves past RUNNING, or after it is asked
+   * to stop (desired state past RUNNING), whichever comes first.
    */
   'taskAddresses': (string)[];
   /**

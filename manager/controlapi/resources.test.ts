@@ -5,7 +5,7 @@ import {
   InvalidArgumentError,
   NotFoundError,
 } from '../../proto/shared/errors.ts';
-import { MemoryStore } from '../store/memory.ts';
+import { MemoryStore, blank } from '../store/memory.ts';
 import { ControlApi } from './controlapi.ts';
 
 function setup(): { store: MemoryStore; api: ControlApi } {
@@ -157,6 +157,27 @@ describe('networks', () => {
     const e = await refused(api.removeNetwork({ networkId: 'backend' }));
     expect(e).toBeInstanceOf(FailedPreconditionError);
     expect(e.message).toBe('network backend is in use by service web');
+    await api.removeService({ serviceId: 'web' });
+    await api.removeNetwork({ networkId: 'backend' });
+    expect((await api.listNetworks({})).networks).toEqual([]);
+  });
+
+  it('refuses removal while a task of a live service uses the network, not once its service is gone', async () => {
+    const { api, store } = setup();
+    const { network } = await api.createNetwork({ spec: { name: 'backend' } });
+    const { service } = await api.createService({
+      spec: { name: 'web', taskTemplate: { containerSpec: image } },
+    });
+    // a task still attached (e.g. from before an update that took the service off the network)
+    const t = blank('task');
+    t.id = 'task1';
+    t.serviceId = service.id;
+    t.desiredState = 'TASK_STATE_RUNNING';
+    t.networksAttachments = [{ network: { ...network }, addresses: ['10.0.1.3/24'] }];
+    await store.update((tx) => tx.create('task', t));
+    const e = await refused(api.removeNetwork({ networkId: 'backend' }));
+    expect(e.message).toBe('network backend is in use by task task1');
+    // `stack rm`: the service goes, then at once the network, before the orchestrator stops the task
     await api.removeService({ serviceId: 'web' });
     await api.removeNetwork({ networkId: 'backend' });
     expect((await api.listNetworks({})).networks).toEqual([]);

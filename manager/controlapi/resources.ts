@@ -147,8 +147,12 @@ export async function removeNetwork(ctx: Ctx, ref: string): Promise<void> {
     if (attached.some((na) => na.target === n.id))
       throw new FailedPreconditionError(`network ${name} is in use by service ${s.spec?.name ?? s.id}`);
   }
+  const serviceIds = new Set(services.map((s) => s.id));
   for (const t of ctx.store.find('task')) {
     if (!before(t.desiredState, 'TASK_STATE_COMPLETE')) continue;
+    // a task of a removed service is going away even before the orchestrator marks it so (`stack rm`
+    // removes the services, then at once the networks)
+    if (t.serviceId !== '' && !serviceIds.has(t.serviceId)) continue;
     if (t.networksAttachments.some((a) => a.network?.id === n.id))
       throw new FailedPreconditionError(`network ${name} is in use by task ${t.id}`);
   }

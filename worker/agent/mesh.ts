@@ -37,6 +37,9 @@ export const EMBEDDED_DNS_IP = '127.0.0.11';
 /** The name of the node's ingress endpoint namespace (beside the task namespaces). */
 export const INGRESS_SBOX = 'ingress-sbox';
 
+/** How long after a failure the node's ingress endpoint is tried again. */
+export const INGRESS_RETRY_MS = 30_000;
+
 /** Makes sockets inside a namespace (the addon's socketIn). */
 export type SocketMaker = (nsPath: string, type: 'tcp' | 'udp', ip: string, port: number) => number;
 /** Replaces the nat table of a namespace with `rules` (iptables-restore input). */
@@ -162,6 +165,8 @@ export class ServiceMesh {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly upstreams: readonly string[];
   private closed = false;
+  /** The last ingress endpoint that could not be made, and when. */
+  private ingressFailure: { key: string; at: number } | undefined;
 
   constructor(private readonly o: ServiceMeshOptions) {
     this.upstreams = o.upstreams ?? readResolvConf();
@@ -318,10 +323,23 @@ export class ServiceMesh {
       }
       return;
     }
+    // after a failure, the same endpoint is tried again only after a while (not on every message)
+    const key = `${overlay.id}/${view.nodeAddress}`;
+    const failed = this.ingressFailure;
+    if (failed !== undefined && failed.key === key && Date.now() - failed.at < INGRESS_RETRY_MS) {
+      await this.ingressProxy.setRoutes([]);
+      return;
+    }
     try {
       this.ingressNs = await this.o.ingress.ensure(overlay, view.nodeAddress);
+      this.ingressFailure = undefined;
     } catch (err) {
-      this.o.log.error({ err }, 'cannot make the node ingress endpoint: published ports are not served');
+      this.ingressNs = undefined;
+      this.ingressFailure = { key, at: Date.now() };
+      this.o.log.error(
+        { err, retryInMs: INGRESS_RETRY_MS },
+        'cannot make the node ingress endpoint: published ports are not served',
+      );
       await this.ingressProxy.setRoutes([]);
       return;
     }

@@ -350,8 +350,13 @@ export class TaskNetworks {
       };
       const entry: LocalTask = { serviceId: '', netnsPath, attachments: [attachment] };
       this.local.set(INGRESS_ENDPOINT_ID, entry);
-      await this.o.files.create(netnsPath);
-      await this.plumb(INGRESS_ENDPOINT_ID, entry);
+      try {
+        await this.o.files.create(netnsPath);
+        await this.plumb(INGRESS_ENDPOINT_ID, entry);
+      } catch (err) {
+        await this.forget(INGRESS_ENDPOINT_ID, entry, netnsPath); // leave nothing half made
+        throw err;
+      }
       return netnsPath;
     });
   }

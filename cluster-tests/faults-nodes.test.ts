@@ -600,5 +600,22 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     // w3's pinned task runs there again.
     await c.waitFor(pinnedRunning, 'the pinned task running on w3 again', 60_000);
     console.log(`(4) w3's pinned task runs again at ${since()}`);
+
+    // Another rotation with every node up, waited on as `docker swarm ca --rotate` does: it returns
+    // once the swarm and every node (Description.TLSInfo) show the new root and issuer.
+    const waited = Date.now();
+    const again = await shoal(await c.leader(), ['swarm', 'ca', '--rotate']);
+    expect(again.code, again.stderr).toBe(0);
+    const final = await swarm(await c.leader());
+    const finalRoot = final.TLSInfo?.TrustRoot ?? '';
+    expect(finalRoot).not.toBe(newRoot);
+    expect(again.stdout.trim().endsWith(finalRoot.trim())).toBe(true);
+    const described = (await ok(await c.leader(), 'GET', '/v1.47/nodes')).json<
+      { Description?: { TLSInfo?: { TrustRoot?: string; CertIssuerSubject?: string } } }[]
+    >();
+    expect(described.map((n) => n.Description?.TLSInfo?.TrustRoot === finalRoot)).toEqual(
+      described.map(() => true),
+    );
+    console.log(`(4) swarm ca --rotate (waiting) returned after ${Date.now() - waited} ms`);
   }, 240_000);
 });

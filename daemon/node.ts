@@ -8,6 +8,7 @@
  * 'locked' until `unlock`); `stop()` stops the agent and the manager and leaves tasks running, so the
  * next start adopts them; `leave()` forgets the swarm and shuts its tasks down.
  */
+import { nodeTlsInfo } from '../ca/tlsinfo.ts';
 import { hostname as osHostname, release, type as osType, cpus, totalmem, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { joinSwarm, NodeCertificateAgent } from '../ca/client.ts';
@@ -436,6 +437,10 @@ export class ShoalNode implements DaemonBackend {
       platform: { os: 'linux', architecture: process.arch === 'x64' ? 'x86_64' : process.arch },
       resources: { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem(), genericResources: [] },
       engine: { engineVersion: `${SHOAL_VERSION}-${this.o.engine.name}`, labels: {}, plugins: [] },
+      // what `swarm ca --rotate` waits on: every node's trust root and issuer equal to the swarm's
+      ...(this.creds
+        ? { tlsInfo: { ...nodeTlsInfo(this.creds.current.rootPem, this.creds.current.certPem) } }
+        : {}),
     };
   }
 
@@ -498,6 +503,7 @@ export class ShoalNode implements DaemonBackend {
 
   /** A renewed certificate may carry a new role: promote or demote this node to match. */
   private onCertificate(identity: NodeIdentity): void {
+    this.agent?.setDescription(this.description()); // a new root or issuer shows in its TLSInfo
     const want = identity.role;
     const have = this.manager ? 'manager' : 'worker';
     if (want === have || this.status.state !== 'active') return;

@@ -3,6 +3,7 @@
  * spec is replaced) and by token, unlock-key and certificate-expiry changes, which go to the CA first.
  * The object mirrors the CA's join tokens for display; the CA's copy is the one that admits nodes.
  */
+import { rootTlsInfo } from '../../ca/tlsinfo.ts';
 import { checkCertExpiry, rotateJoinToken, setCertExpiry, startRootRotation } from '../../ca/admin.ts';
 import { generateUnlockKey } from '../../ca/tokens.ts';
 import type {
@@ -65,11 +66,7 @@ export function shown(ctx: Ctx, c: Cluster): Cluster {
     const s = ca.state;
     out.joinTokens = { worker: s.joinTokens.worker, manager: s.joinTokens.manager };
     out.rootRotationInProgress = s.rotation !== null;
-    out.tlsInfo = {
-      trustRoot: s.rootCertPem,
-      certIssuerSubject: out.tlsInfo?.certIssuerSubject ?? Buffer.alloc(0),
-      certIssuerPublicKey: out.tlsInfo?.certIssuerPublicKey ?? Buffer.alloc(0),
-    };
+    out.tlsInfo = { ...rootTlsInfo(s.rootCertPem) };
   }
   return out;
 }

@@ -165,11 +165,14 @@ export class Agent {
   private leaving = false;
   /** Sessions opened so far (reconnects included). */
   sessions = 0;
+  /** What the node says about itself when it opens a session (setDescription changes it). */
+  private description: NodeDescription;
 
   constructor(private readonly o: AgentOptions) {
     if (o.managers.length === 0) throw new Error('agent: managers must name at least one address');
     this.log = (o.log ?? silentLogger()).child({ component: 'agent' });
     this.managers = [...o.managers];
+    this.description = o.description;
     this.addr = this.managers[0] ?? '';
     this.store = new AgentStore(join(o.dataDir, 'agent-db'));
     this.network = taskNetworks(o, this.log);
@@ -207,6 +210,19 @@ export class Agent {
   /** The manager this agent talks to (or tries next). */
   get manager(): string {
     return this.addr;
+  }
+
+  /**
+   * The node's description changed (e.g. its TLS info after a certificate renewal): the managers learn
+   * it when a session opens, so the session is reopened (tasks are untouched).
+   */
+  setDescription(d: NodeDescription): void {
+    if (JSON.stringify(d) === JSON.stringify(this.description)) return;
+    this.description = d;
+    if (this.session === undefined || this.stopped || this.leaving) return;
+    this.log.info('node description changed: reopening the session');
+    this.teardown();
+    this.connect();
   }
 
   /** IDs of the tasks the agent drives now. */
@@ -257,7 +273,7 @@ export class Agent {
       this.o.channelOptions,
     );
     this.client = client;
-    const call = client.Session({ description: this.o.description, sessionId: this.sessionId });
+    const call = client.Session({ description: this.description, sessionId: this.sessionId });
     this.session = call;
     call.on('data', (m: SessionMessage__Output) => this.onSession(call, m));
     call.on('error', (err: grpc.ServiceError) => this.broken(call, err));

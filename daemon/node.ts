@@ -9,6 +9,7 @@
  * next start adopts them; `leave()` forgets the swarm and shuts its tasks down.
  */
 import { nodeTlsInfo } from '../ca/tlsinfo.ts';
+import { WORKER_NODE } from './messages.ts';
 import { hostname as osHostname, release, type as osType, cpus, totalmem, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { joinSwarm, NodeCertificateAgent } from '../ca/client.ts';
@@ -39,8 +40,6 @@ import { clearSwarmState, readSwarmState, writeSwarmState, type SwarmState } fro
 export const NOT_IN_SWARM = 'This node is not part of a swarm';
 export const ALREADY_IN_SWARM =
   'This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.';
-export const NOT_A_MANAGER =
-  "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.";
 
 export interface ShoalNodeOptions {
   readonly dataRoot: string;
@@ -162,13 +161,13 @@ export class ShoalNode implements DaemonBackend {
 
   logs(req: SubscribeLogsRequest, signal: AbortSignal): AsyncIterable<LogMessage__Output> {
     const plane = this.plane;
-    if (!plane || this.status.state !== 'active') throw new UnavailableError(NOT_A_MANAGER);
+    if (!plane || this.status.state !== 'active') throw new UnavailableError(WORKER_NODE);
     return plane.subscribeLogs(req, signal);
   }
 
   async unlockKey(): Promise<string> {
     const m = this.manager;
-    if (!m || this.status.state !== 'active') throw new UnavailableError(NOT_A_MANAGER);
+    if (!m || this.status.state !== 'active') throw new UnavailableError(WORKER_NODE);
     return Promise.resolve(m.ca.state.unlockKey ?? '');
   }
 

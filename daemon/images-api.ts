@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { normaliseImageName } from '../worker/images/names.ts';
 import type { ImageStore } from '../worker/images/store.ts';
-
-const IMAGE_NAME = /^[a-z0-9][a-z0-9._/-]{0,127}(:[A-Za-z0-9_.-]{1,128})?$/;
 
 export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync {
   return (app: FastifyInstance): Promise<void> => {
@@ -28,8 +27,11 @@ export function imagesPlugin(images: ImageStore | undefined): FastifyPluginAsync
       if (!images) return unavailable(reply);
       const q = req.query as Record<string, string | string[] | undefined>;
       const name = typeof q['name'] === 'string' ? q['name'] : '';
-      if (!IMAGE_NAME.test(name))
-        return reply.code(400).send({ message: `invalid image name "${name}": use e.g. busybox or app:1.0` });
+      try {
+        normaliseImageName(name);
+      } catch (err) {
+        return reply.code(400).send({ message: `${(err as Error).message} (use e.g. busybox or app:1.0)` });
+      }
       const given = q['changes'];
       const changes = given === undefined ? [] : Array.isArray(given) ? given : [given];
       const body = req.body as NodeJS.ReadableStream | undefined;

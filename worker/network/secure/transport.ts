@@ -16,7 +16,7 @@
  * descriptor: after a restart the driver makes it again.
  */
 import dgram from 'node:dgram';
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Logger } from '../../../proto/shared/log.ts';
 import { netnsAddon } from '../native.ts';
 import { NetNs } from '../netns.ts';
@@ -56,6 +56,11 @@ interface Net {
   readonly networkId: string;
   readonly vni: number;
   readonly sandboxPath: string;
+  /**
+   * An fd on the sandbox namespace, so tap0 can be deleted (and its reader ended) even when the
+   * namespace file was removed behind our back: the TAP keeps the namespace alive, unreachable by path.
+   */
+  readonly nsFd: number;
   readonly fd: number;
   /** Resolves when the read loop has stopped (the TAP went away or the fd was closed). */
   ended: Promise<void>;
@@ -116,11 +121,19 @@ export class SecureTransport {
     if (have !== undefined) await this.removeNetwork(networkId);
     await this.socket();
     // a TAP left from an earlier process is gone with its fd; one from this process was removed above
-    const fd = netnsAddon().tapIn(sandboxPath, TAP);
+    const nsFd = openSync(sandboxPath, 'r');
+    let fd: number;
+    try {
+      fd = netnsAddon().tapIn(sandboxPath, TAP);
+    } catch (err) {
+      closeSync(nsFd);
+      throw err;
+    }
     const n: Net = {
       networkId,
       vni,
       sandboxPath,
+      nsFd,
       fd,
       ended: Promise.resolve(),
       done: false,
@@ -151,10 +164,12 @@ export class SecureTransport {
     if (this.byVni.get(n.vni) === n) this.byVni.delete(n.vni);
     if (!n.done) await this.deleteTap(n);
     await n.ended;
-    try {
-      closeSync(n.fd);
-    } catch {
-      // already closed
+    for (const fd of [n.fd, n.nsFd]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
     }
     if (this.nets.size === 0) this.closeSocket();
   }
@@ -170,7 +185,7 @@ export class SecureTransport {
   private async deleteTap(n: Net): Promise<void> {
     let ns: NetNs | undefined;
     try {
-      ns = await NetNs.open(n.sandboxPath);
+      ns = await NetNs.open(`/proc/${process.pid}/fd/${n.nsFd}`);
       await ns.delLink(TAP);
     } catch (err) {
       this.o.log?.warn({ err, networkId: n.networkId }, 'encrypted overlay: removing tap0');

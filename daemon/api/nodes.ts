@@ -15,16 +15,6 @@ import {
   type Query,
 } from './common.ts';
 
-/**
- * A node as Docker's API shows it. The node's own network endpoints (`Attachments`, Swarm's
- * ingress-sbox and lb addresses) are internal to Swarm and absent from Docker's Node type.
- */
-function nodeJson(n: Parameters<typeof toDockerAs<'Node'>>[1]): Record<string, unknown> {
-  const out = toDockerAs('Node', n) as Record<string, unknown>;
-  delete out['Attachments'];
-  return out;
-}
-
 /** The node routes. */
 export function nodesPlugin(backend: DaemonBackend): FastifyPluginAsync {
   return (app) => {
@@ -34,14 +24,14 @@ export function nodesPlugin(backend: DaemonBackend): FastifyPluginAsync {
       return json(
         reply,
         200,
-        nodes.map((n) => nodeJson(n)),
+        nodes.map((n) => toDockerAs('Node', n)),
       );
     });
 
     app.get('/nodes/:id', async (req, reply) => {
       const id = idParam(req.params);
       const { node } = await controlOf(backend).getNode({ nodeId: id });
-      return json(reply, 200, nodeJson(present(node, `node ${id}`)));
+      return json(reply, 200, toDockerAs('Node', present(node, `node ${id}`)));
     });
 
     app.post('/nodes/:id/update', async (req, reply) => {

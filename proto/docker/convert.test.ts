@@ -163,6 +163,13 @@ describe('Docker encoding rules', () => {
     );
   });
 
+  it("omits a node's internal attachments, which Docker's Node type does not have", () => {
+    const node = fromDockerAs('Node', objects.Node);
+    const attached = { ...node, attachments: [{ network: null, addresses: ['10.0.0.2/24'] }] };
+    expect(toDockerAs('Node', attached)).toEqual(toDockerAs('Node', node));
+    expect(toDockerAs('Node', attached)).not.toHaveProperty('Attachments');
+  });
+
   it('writes lists of lists (tmpfs options) as nested arrays', () => {
     const svc = fromDockerAs('Service', service);
     expect(svc.spec?.taskTemplate?.containerSpec?.mounts[0]?.tmpfsOptions?.options).toEqual([

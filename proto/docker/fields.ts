@@ -46,13 +46,21 @@ const ALWAYS_EMIT = new Set([
   'shoal.api.NetworkIPAM.options',
 ]);
 
+/**
+ * Fields internal to Swarm that Docker's types do not have: never written to Docker JSON and, like
+ * any key Docker does not know, not read from it. `Node.attachments` holds the node's own endpoints
+ * (Swarm's ingress-sbox and `lb-<network>` addresses), which Docker's Node type does not show.
+ */
+const INTERNAL = new Set(['shoal.api.Node.attachments']);
+
 const cache = new Map<protobuf.Type, ReadonlyMap<string, FieldInfo>>();
 
-/** The fields of `type` keyed by their Docker JSON name. */
+/** The fields of `type` that Docker's JSON has (all but `INTERNAL`), keyed by their Docker JSON name. */
 export function fieldsByJsonName(type: protobuf.Type): ReadonlyMap<string, FieldInfo> {
   let fields = cache.get(type);
   if (!fields) {
-    fields = new Map(type.fieldsArray.map((f) => [jsonNameOf(f), describe(f)]));
+    const shown = type.fieldsArray.filter((f) => !INTERNAL.has(qualifiedName(f)));
+    fields = new Map(shown.map((f) => [jsonNameOf(f), describe(f)]));
     cache.set(type, fields);
   }
   return fields;
@@ -67,8 +75,13 @@ function describe(field: protobuf.Field): FieldInfo {
     map: field.map,
     value: kindOf(field),
     hasPresence: field.options?.['proto3_optional'] === true,
-    alwaysEmit: ALWAYS_EMIT.has(`${field.parent?.fullName.slice(1) ?? ''}.${field.name}`),
+    alwaysEmit: ALWAYS_EMIT.has(qualifiedName(field)),
   };
+}
+
+/** `shoal.api.Node.attachments`: the field's message and name, as `ALWAYS_EMIT` and `INTERNAL` list them. */
+function qualifiedName(field: protobuf.Field): string {
+  return `${field.parent?.fullName.slice(1) ?? ''}.${field.name}`;
 }
 
 function kindOf(field: protobuf.Field): FieldKind {

@@ -49,7 +49,7 @@ export interface ControlApiOptions {
   readonly log?: Logger;
   /** Clock, ms since the epoch (default Date.now). */
   readonly now?: () => number;
-  /** Placement-constraint checker (the scheduler's parser); default: Swarm's keys and ==/!=. */
+  /** Placement-constraint checker; default: the scheduler's parser (`checkConstraints`). */
   readonly parseConstraints?: ConstraintParser;
 }
 

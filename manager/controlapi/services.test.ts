@@ -141,7 +141,7 @@ describe('service validation', () => {
           placement: { constraints: ['node.role=manager'] },
         },
       }),
-      /^Spec\.TaskTemplate\.Placement\.Constraints: constraint "node\.role=manager" needs one operator from ==, !=$/,
+      /^Spec\.TaskTemplate\.Placement\.Constraints: invalid placement constraint "node\.role=manager": operator "=" is not supported \(use == or !=\)$/,
     ],
     [
       'bad spread descriptor',

@@ -9,10 +9,11 @@ import type { ServiceSpec__Output as ServiceSpec } from '../../proto/gen/shoal/a
 import type { UpdateConfig__Output as UpdateConfig } from '../../proto/gen/shoal/api/UpdateConfig.ts';
 import { messageType } from '../../proto/load.ts';
 import { InvalidArgumentError } from '../../proto/shared/errors.ts';
+import { parseConstraints } from '../scheduler/constraint.ts';
 import { parseSpreadDescriptor } from '../scheduler/placement.ts';
 import { parseReference } from './reference.ts';
 
-/** Checks placement constraints; throws (any error) on a bad expression. Injected by the scheduler. */
+/** Checks placement constraints; throws (any error) on a bad expression. Default: `checkConstraints`. */
 export type ConstraintParser = (exprs: string[]) => void;
 
 /** Swarm's limit on secret and config data: strictly less than 500 KiB. */
@@ -142,27 +143,13 @@ export function modeKind(m: ServiceMode | null): string {
   return set.join('+');
 }
 
-const CONSTRAINT_KEY =
-  /^(?:node\.(?:id|hostname|ip|role|platform\.os|platform\.arch)|(?:node|engine)\.labels\.[^\s=!]+)$/i;
-
 /**
- * The default constraint check: `key == value` or `key != value`, with one of Swarm's keys
- * (reference/swarmkit-facts.md, Scheduler). The scheduler's own parser replaces it when injected.
+ * The default constraint check: the scheduler's own parser (`key == value` or `key != value`, one of
+ * Swarm's keys, a valid value), so a service is refused at create time for exactly the expressions the
+ * scheduler could not place by. Throws its InvalidArgumentError naming the expression and what is wrong.
  */
 export function checkConstraints(exprs: string[]): void {
-  for (const e of exprs) {
-    const op = e.includes('==') ? '==' : e.includes('!=') ? '!=' : undefined;
-    if (!op) throw new Error(`constraint ${JSON.stringify(e)} needs one operator from ==, !=`);
-    const [rawKey = '', rawValue = ''] = e.split(op, 2);
-    const key = rawKey.trim();
-    const value = rawValue.trim();
-    if (!CONSTRAINT_KEY.test(key))
-      throw new Error(
-        `constraint ${JSON.stringify(e)}: unknown key ${JSON.stringify(key)} (want node.id, node.hostname, node.ip, node.role, node.platform.os, node.platform.arch, node.labels.<key> or engine.labels.<key>)`,
-      );
-    if (value === '' || /[=!]/.test(value[0] ?? ''))
-      throw new Error(`constraint ${JSON.stringify(e)}: invalid value ${JSON.stringify(value)}`);
-  }
+  parseConstraints(exprs);
 }
 
 function checkUpdateConfig(field: string, c: UpdateConfig | null): void {

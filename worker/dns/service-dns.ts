@@ -1,16 +1,7 @@
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
-import {
-  RCODE_FORMERR,
-  RCODE_NOERROR,
-  RCODE_SERVFAIL,
-  TYPE_A,
-  buildHeaderOnlyError,
-  buildResponse,
-  parseQuery,
-  type ParsedQuery,
-} from './wire.js';
+import dnsPacket, { type DecodedPacket, type Question } from 'dns-packet';
 
 /** Docker's embedded DNS answers with a 600 s TTL; we match it so clients cache alike. */
 export const DEFAULT_TTL_SECONDS = 600;
@@ -54,6 +45,22 @@ interface Entry {
 
 /** Per network: lower-cased query name → answer. */
 type Table = ReadonlyMap<string, ReadonlyMap<string, Entry>>;
+
+/** RFC 1035 response codes; dns-packet takes the code as the low four bits of `flags`. */
+const RCODE_NOERROR = 0;
+const RCODE_FORMERR = 1;
+const RCODE_SERVFAIL = 2;
+
+/** A standard query with exactly one question: the only kind the resolver answers itself. */
+interface Query {
+  readonly id: number;
+  /** The client's RD bit, echoed in the reply as RFC 1035 asks. */
+  readonly recursionDesired: boolean;
+  /** The question as sent (the name's case kept), echoed in the reply. */
+  readonly question: Question;
+  /** The question's name, lower-cased, for lookups. */
+  readonly name: string;
+}
 
 /**
  * Embedded resolver for service discovery on overlay networks. `setRecords` swaps the whole view at
@@ -130,11 +137,11 @@ export class ServiceDns {
       if (q === undefined) return buildHeaderOnlyError(msg, RCODE_FORMERR);
       const entry = this.#lookup(q.name, sourceIp);
       if (entry === undefined) return await this.#forward(msg, q);
-      if (q.qtype !== TYPE_A) {
+      if (q.question.type !== 'A') {
         // AAAA and other types for a known name: the name exists but has no such records.
-        return buildResponse(msg, q, RCODE_NOERROR, [], this.#opts.ttlSeconds);
+        return buildResponse(q, RCODE_NOERROR, [], this.#opts.ttlSeconds);
       }
-      return buildResponse(msg, q, RCODE_NOERROR, this.#ips(entry), this.#opts.ttlSeconds);
+      return buildResponse(q, RCODE_NOERROR, this.#ips(entry), this.#opts.ttlSeconds);
     } catch {
       return undefined;
     }
@@ -160,12 +167,13 @@ export class ServiceDns {
     return [...ips.slice(shift), ...ips.slice(0, shift)];
   }
 
-  async #forward(msg: Buffer, q: ParsedQuery): Promise<Buffer> {
+  async #forward(msg: Buffer, q: Query): Promise<Buffer> {
     for (const upstream of this.#upstreams) {
       const reply = await queryUpstream(msg, upstream, this.#opts.upstreamTimeoutMs);
+      // Relayed verbatim, not decoded: only its ID (the first two bytes) must match the query's.
       if (reply !== undefined && reply.length >= 2 && reply.readUInt16BE(0) === q.id) return reply;
     }
-    return buildResponse(msg, q, RCODE_SERVFAIL, [], 0);
+    return buildResponse(q, RCODE_SERVFAIL, [], 0);
   }
 
   #serveTcp(sock: net.Socket): void {
@@ -188,6 +196,68 @@ export class ServiceDns {
       }
     });
   }
+}
+
+/** dns-packet's decoded header also carries the opcode, which its type declarations leave out. */
+type DecodedQuery = DecodedPacket & { readonly opcode?: string };
+
+/**
+ * The query in `msg`; undefined when it is malformed (dns-packet throws, caught here), a response,
+ * not a standard query, or does not ask exactly one question.
+ */
+function parseQuery(msg: Buffer): Query | undefined {
+  let packet: DecodedQuery;
+  try {
+    packet = dnsPacket.decode(msg);
+  } catch {
+    return undefined;
+  }
+  const question = packet.questions?.length === 1 ? packet.questions[0] : undefined;
+  if (packet.type !== 'query' || packet.opcode !== 'QUERY' || question === undefined) return undefined;
+  return {
+    id: packet.id ?? 0,
+    recursionDesired: packet.flag_rd,
+    question,
+    name: question.name.toLowerCase(),
+  };
+}
+
+/** An authoritative reply echoing the question, with an A record per address in `ipv4s`. */
+function buildResponse(q: Query, rcode: number, ipv4s: readonly string[], ttlSeconds: number): Buffer {
+  return dnsPacket.encode({
+    id: q.id,
+    type: 'response',
+    flags:
+      dnsPacket.AUTHORITATIVE_ANSWER |
+      (q.recursionDesired ? dnsPacket.RECURSION_DESIRED : 0) |
+      dnsPacket.RECURSION_AVAILABLE |
+      rcode,
+    questions: [q.question],
+    answers: ipv4s.map((ip) => ({
+      type: 'A',
+      class: 'IN',
+      name: q.question.name,
+      ttl: ttlSeconds,
+      data: ip,
+    })),
+  });
+}
+
+/**
+ * A bare error reply (header only) to a message whose question could not be read; undefined, so the
+ * message is dropped, when it is shorter than a header or is itself a response.
+ */
+function buildHeaderOnlyError(msg: Buffer, rcode: number): Buffer | undefined {
+  if (msg.length < 12) return undefined;
+  // The header alone: its first four bytes (ID, flags) with the section counts zeroed, so dns-packet
+  // reads nothing past it.
+  const header = dnsPacket.decode(Buffer.concat([msg.subarray(0, 4), Buffer.alloc(8)]));
+  if (header.type !== 'query') return undefined;
+  return dnsPacket.encode({
+    id: header.id ?? 0,
+    type: 'response',
+    flags: (header.flag_rd ? dnsPacket.RECURSION_DESIRED : 0) | rcode,
+  });
 }
 
 function queryUpstream(msg: Buffer, upstream: Upstream, timeoutMs: number): Promise<Buffer | undefined> {

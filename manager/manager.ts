@@ -502,33 +502,7 @@ function membershipHandlers(
 
 /** Asks the leader (following a redirect) to remove this manager from raft. */
 async function raftLeave(addr: string, creds: NodeTlsCredentials): Promise<void> {
-  let target = addr;
-  for (let hop = 0; hop < 3; hop++) {
-    const client = new (grpcServices().shoal.api.RaftMembership)(
-      target,
-      creds.client(),
-      CLUSTER_CHANNEL_OPTIONS,
-    );
-    try {
-      await new Promise<void>((resolve, reject) => {
-        client.Leave({}, { deadline: Date.now() + 15_000 }, (err) => {
-          if (!err) return resolve();
-          const leader = err.metadata?.get(LEADER_ADDR_HEADER)[0];
-          if (err.code === grpc.status.UNAVAILABLE && typeof leader === 'string')
-            return reject(Object.assign(err, { leaderAddr: leader }));
-          reject(err);
-        });
-      });
-      return;
-    } catch (err) {
-      const next = (err as { leaderAddr?: string }).leaderAddr;
-      if (!next || next === target) throw err;
-      target = next;
-    } finally {
-      client.close();
-    }
-  }
-  throw new FailedPreconditionError('raft leave: too many redirects');
+  await callLeader(addr, creds, 'leave', (client, deadline, cb) => client.Leave({}, { deadline }, cb));
 }
 
 /** Asks the leader (following a redirect) to add this manager to raft. */
@@ -537,6 +511,32 @@ async function raftJoin(
   creds: NodeTlsCredentials,
   selfAddr: string,
 ): Promise<JoinResponse__Output> {
+  const res = await callLeader<JoinResponse__Output | undefined>(
+    addr,
+    creds,
+    'join',
+    (client, deadline, cb) => client.Join({ addr: selfAddr }, { deadline }, cb),
+  );
+  if (!res) throw new Error('raft join: empty response');
+  return res;
+}
+
+type MembershipClient = InstanceType<ReturnType<typeof grpcServices>['shoal']['api']['RaftMembership']>;
+
+/**
+ * One RaftMembership call on the leader: sent to `addr`, and again to the leader a follower names in its
+ * UNAVAILABLE answer (at most three hops), 15 s each.
+ */
+async function callLeader<T>(
+  addr: string,
+  creds: NodeTlsCredentials,
+  what: string,
+  call: (
+    client: MembershipClient,
+    deadline: number,
+    cb: (err: grpc.ServiceError | null, res?: T) => void,
+  ) => void,
+): Promise<T> {
   let target = addr;
   for (let hop = 0; hop < 3; hop++) {
     const client = new (grpcServices().shoal.api.RaftMembership)(
@@ -545,16 +545,13 @@ async function raftJoin(
       CLUSTER_CHANNEL_OPTIONS,
     );
     try {
-      return await new Promise<JoinResponse__Output>((resolve, reject) => {
-        client.Join({ addr: selfAddr }, { deadline: Date.now() + 15_000 }, (err, res) => {
-          if (err) {
-            const leader = err.metadata?.get(LEADER_ADDR_HEADER)[0];
-            if (err.code === grpc.status.UNAVAILABLE && typeof leader === 'string')
-              return reject(Object.assign(err, { leaderAddr: leader }));
-            return reject(err);
-          }
-          if (!res) return reject(new Error('raft join: empty response'));
-          resolve(res);
+      return await new Promise<T>((resolve, reject) => {
+        call(client, Date.now() + 15_000, (err, res) => {
+          if (!err) return resolve(res as T);
+          const leader = err.metadata?.get(LEADER_ADDR_HEADER)[0];
+          if (err.code === grpc.status.UNAVAILABLE && typeof leader === 'string')
+            return reject(Object.assign(err, { leaderAddr: leader }));
+          reject(err);
         });
       });
     } catch (err) {
@@ -565,5 +562,5 @@ async function raftJoin(
       client.close();
     }
   }
-  throw new FailedPreconditionError('raft join: too many redirects');
+  throw new FailedPreconditionError(`raft ${what}: too many redirects`);
 }

@@ -15,16 +15,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servicesOf } from './hosts/api.ts';
 import { HostCluster } from './hosts/cluster.ts';
 import type { Host } from './hosts/host.ts';
 import { addSpareHost } from './hosts/spare.ts';
 
 const unavailable = HostCluster.unavailable();
 if (unavailable) console.log(`faults-disk: skipped: ${unavailable}`);
-
-interface ServiceJson {
-  Spec: { Name: string; Mode?: { Replicated?: { Replicas?: number } } };
-}
 
 function spec(name: string, replicas: number): Record<string, unknown> {
   return {
@@ -51,11 +48,6 @@ describe.skipIf(unavailable !== undefined)("faults: a manager's disk full", () =
     await c?.destroy();
   }, 60_000);
 
-  const services = async (via: Host): Promise<Map<string, number>> => {
-    const r = await via.api('GET', '/v1.47/services');
-    if (r.status !== 200) throw new Error(`services via ${via.name}: ${r.status} ${r.body}`);
-    return new Map(r.json<ServiceJson[]>().map((s) => [s.Spec.Name, s.Spec.Mode?.Replicated?.Replicas ?? 0]));
-  };
   const running = async (via: Host, name: string): Promise<number> => {
     const q = encodeURIComponent(JSON.stringify({ service: [name], 'desired-state': ['running'] }));
     const r = await via.api('GET', `/v1.47/tasks?filters=${q}`);
@@ -100,7 +92,7 @@ describe.skipIf(unavailable !== undefined)("faults: a manager's disk full", () =
     await full.start();
     await c.waitFor(
       async () => {
-        const have = await services(full);
+        const have = await servicesOf(full);
         return [...acked].every(([name, replicas]) => have.get(name) === replicas);
       },
       `${full.name} to hold every acknowledged write (${acked.size}) after its restart`,
@@ -163,7 +155,8 @@ describe.skipIf(unavailable !== undefined)("faults: a manager's disk full", () =
     });
     expect(joined.status, joined.body).toBe(200);
     await c.waitFor(
-      async () => (await services(bad)).has('after-corruption') && (await c.leaderSeenBy(bad)) !== undefined,
+      async () =>
+        (await servicesOf(bad)).has('after-corruption') && (await c.leaderSeenBy(bad)) !== undefined,
       `${bad.name} a manager again, holding every write`,
       60_000,
     );
@@ -183,7 +176,7 @@ describe.skipIf(unavailable !== undefined)("faults: a manager's disk full", () =
     expect(svc.status, svc.body).toBe(201);
     const src = c.managers().find((m) => m !== lead) as Host;
     await c.waitFor(
-      async () => (await services(src)).has('backed-svc'),
+      async () => (await servicesOf(src)).has('backed-svc'),
       `${src.name} holding the writes`,
       30_000,
     );
@@ -209,7 +202,7 @@ describe.skipIf(unavailable !== undefined)("faults: a manager's disk full", () =
       expect(forced.status, forced.body).toBe(200);
       await c.waitFor(
         async () => {
-          const have = await services(fresh);
+          const have = await servicesOf(fresh);
           const secrets = (await fresh.api('GET', '/v1.47/secrets')).json<{ Spec: { Name: string } }[]>();
           const nets = (await fresh.api('GET', '/v1.47/networks')).json<{ Name: string }[]>();
           return (

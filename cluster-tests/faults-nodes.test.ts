@@ -15,26 +15,16 @@
  *     the rotation finishes, and its tasks run again.
  * Raft ticks are 50 ms and dispatcher heartbeats 1 s (a node is DOWN after 3 missed ones).
  */
-import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateDir } from '../ca/keyfile.ts';
 import { filesContaining } from './harness.ts';
+import { shoalCli, tasksOf, withHosts, type TaskJson } from './hosts/api.ts';
 import { HostCluster } from './hosts/cluster.ts';
 import type { Host } from './hosts/host.ts';
 import { addSpareHost } from './hosts/spare.ts';
-import { SHOAL_BIN } from './shoald-kit.ts';
-
-interface TaskJson {
-  ID: string;
-  Slot?: number;
-  NodeID: string;
-  DesiredState: string;
-  Status: { State: string; Err?: string };
-  Spec?: { ContainerSpec?: { Env?: string[] } };
-}
 interface TlsInfo {
   TrustRoot?: string;
   CertIssuerSubject?: string;
@@ -107,12 +97,10 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
   };
   const swarm = async (via: Host): Promise<SwarmJson> =>
     (await ok(via, 'GET', '/v1.47/swarm')).json<SwarmJson>();
-  const tasksOf = async (via: Host, service: string): Promise<(TaskJson & { host: string })[]> => {
-    const names = new Map((await nodes(via)).map((n) => [n.ID, n.host]));
-    const q = encodeURIComponent(JSON.stringify({ service: [service] }));
-    return (await ok(via, 'GET', `/v1.47/tasks?filters=${q}`, undefined, 5000))
-      .json<TaskJson[]>()
-      .map((t) => ({ ...t, host: names.get(t.NodeID) ?? '?' }));
+  /** A service's tasks, each with the hostname of its node. */
+  const placedTasks = async (via: Host, service: string): Promise<(TaskJson & { host: string })[]> => {
+    const known = await nodes(via);
+    return withHosts(await tasksOf(via, service, 5000), known);
   };
   /** pids of a workload (by exact command line) running in a host's namespace. */
   const workloads = (h: Host | string, cmd: readonly string[]): number[] =>
@@ -133,21 +121,6 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
         .json<{ Spec: { Name: string } }[]>()
         .map((s) => s.Spec.Name),
     );
-  const shoal = (
-    h: Host,
-    args: readonly string[],
-    stdin = '',
-  ): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      const p = execFile(
-        process.execPath,
-        [SHOAL_BIN, ...args],
-        { env: { ...process.env, SHOAL_HOST: `unix://${h.socket}` }, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-      );
-      p.stdin?.end(stdin);
-    });
 
   it('(1) an autolocked manager restarted is locked until unlocked, then catches up', async () => {
     const leader = await c.leader();
@@ -174,7 +147,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     const locked = await target.api('GET', '/v1.47/services');
     expect(locked.status).toBe(503);
     expect(locked.json<{ message: string }>().message).toContain(LOCKED);
-    const ls = await shoal(target, ['node', 'ls']);
+    const ls = await shoalCli(target, ['node', 'ls']);
     expect(ls.code, ls.stdout).not.toBe(0);
     expect(ls.stderr).toContain(LOCKED);
     expect(ls.stderr).toMatch(/swarm unlock/);
@@ -195,7 +168,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     expect((await target.api('GET', '/v1.47/services')).status, 'still locked after a wrong key').toBe(503);
 
     // `swarm unlock` reads the key from stdin, like Docker's.
-    const un = await shoal(target, ['swarm', 'unlock'], `${key}\n`);
+    const un = await shoalCli(target, ['swarm', 'unlock'], `${key}\n`);
     expect(un.code, `${un.stdout}\n${un.stderr}`).toBe(0);
     await c.waitFor(
       async () => {
@@ -246,7 +219,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     });
     const webId = created.json<{ ID: string }>().ID;
     const running = async (via: Host) =>
-      (await tasksOf(via, 'web')).filter((t) => t.Status.State === 'running');
+      (await placedTasks(via, 'web')).filter((t) => t.Status.State === 'running');
     await c.waitFor(async () => (await running(leader)).length === 12, '12 running web tasks', 60_000);
     console.log(`(2) 12 web tasks running at ${since()}`);
 
@@ -288,7 +261,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
       await updateNode(leader, 'w1', { Availability: 'drain' });
       await c.waitFor(
         async () =>
-          (await tasksOf(leader, 'web')).every((t) => t.host !== 'w1' || t.Status.State !== 'running') &&
+          (await placedTasks(leader, 'web')).every((t) => t.host !== 'w1' || t.Status.State !== 'running') &&
           workloads('w1', WEB_CMD).length === 0,
         'no web task running on the drained w1',
         60_000,
@@ -412,7 +385,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
           async () => {
             const found = filesContaining(c.host(h).dataRoot, WEB_SECRET);
             if (found.length === 0) return true;
-            const tasks = new Map((await tasksOf(lead, 'web')).map((t) => [t.ID, t]));
+            const tasks = new Map((await placedTasks(lead, 'web')).map((t) => [t.ID, t]));
             const what = found.map((f) => {
               const t = tasks.get(f.split('/secrets/')[1]?.split('/')[0] ?? '');
               return `${f} (task ${t ? `${t.Status.State}, desired ${t.DesiredState}` : 'unknown'})`;
@@ -506,8 +479,8 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     });
     const pinnedId = pinned.json<{ ID: string }>().ID;
     const pinnedRunning = async (): Promise<boolean> =>
-      (await tasksOf(await c.leader(), pinnedId)).filter((t) => t.Status.State === 'running').length === 1 &&
-      workloads('w3', PIN_CMD).length === 1;
+      (await placedTasks(await c.leader(), pinnedId)).filter((t) => t.Status.State === 'running').length ===
+        1 && workloads('w3', PIN_CMD).length === 1;
     await c.waitFor(pinnedRunning, 'the pinned task running on w3', 60_000);
     const before = await swarm(lead);
     const oldRoot = before.TLSInfo?.TrustRoot ?? '';
@@ -525,7 +498,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     await c.kill(offline);
     await c.waitFor(async () => (await node(lead, 'w3')).Status.State === 'down', 'w3 down', 30_000);
     const started = Date.now();
-    const rot = await shoal(lead, ['swarm', 'ca', '--rotate', '--detach']);
+    const rot = await shoalCli(lead, ['swarm', 'ca', '--rotate', '--detach']);
     expect(rot.code, rot.stderr).toBe(0);
 
     // Every online node renews at once with a certificate from the new key (which the old root alone
@@ -553,7 +526,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
       );
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const ca = await shoal(await c.leader(), ['swarm', 'ca']);
+    const ca = await shoalCli(await c.leader(), ['swarm', 'ca']);
     expect(ca.code, ca.stderr).toBe(0);
     expect(ca.stdout.trim()).toBe(oldRoot.trim());
 
@@ -579,7 +552,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     expect(after.JoinTokens.Worker.split('-')[2], 'the join tokens carry the new digest').not.toBe(
       before.JoinTokens.Worker.split('-')[2],
     );
-    const caAfter = await shoal(await c.leader(), ['swarm', 'ca']);
+    const caAfter = await shoalCli(await c.leader(), ['swarm', 'ca']);
     expect(caAfter.stdout.trim()).toBe(newRoot.trim());
     // Every node, w3 included, ends with a certificate from the new root, and trusts only it.
     const newKey = new X509Certificate(newRoot).publicKey;
@@ -604,7 +577,7 @@ describe.skipIf(unavailable !== undefined)('faults: node lifecycle on a swarm of
     // Another rotation with every node up, waited on as `docker swarm ca --rotate` does: it returns
     // once the swarm and every node (Description.TLSInfo) show the new root and issuer.
     const waited = Date.now();
-    const again = await shoal(await c.leader(), ['swarm', 'ca', '--rotate']);
+    const again = await shoalCli(await c.leader(), ['swarm', 'ca', '--rotate']);
     expect(again.code, again.stderr).toBe(0);
     const final = await swarm(await c.leader());
     const finalRoot = final.TLSInfo?.TrustRoot ?? '';

@@ -11,22 +11,13 @@
  *     services, secrets and networks; the tasks reconverge and new writes are served.
  * Raft ticks are 50 ms and dispatcher heartbeats 1 s.
  */
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servicesOf, shoalCli, tasksOf, type TaskJson } from './hosts/api.ts';
 import { HostCluster } from './hosts/cluster.ts';
 import type { Host } from './hosts/host.ts';
-import { SHOAL_BIN } from './shoald-kit.ts';
 
 const unavailable = HostCluster.unavailable();
 if (unavailable) console.log(`faults-quorum: skipped: ${unavailable}`);
-
-interface TaskJson {
-  ID: string;
-  Slot?: number;
-  DesiredState: string;
-  Status: { State: string };
-  Spec: { ContainerSpec?: { Env?: string[] } };
-}
 
 const SECRET_DATA = Buffer.from('quorum-secret').toString('base64');
 
@@ -64,24 +55,8 @@ describe.skipIf(unavailable !== undefined)('faults: leader and quorum', () => {
     await c?.destroy();
   }, 60_000);
 
-  const shoal = (h: Host, args: readonly string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [SHOAL_BIN, ...args],
-        { env: { ...process.env, SHOAL_HOST: `unix://${h.socket}` }, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr }),
-      );
-    });
-  const tasks = async (via: Host, service: string): Promise<TaskJson[]> => {
-    const q = encodeURIComponent(JSON.stringify({ service: [service] }));
-    const r = await via.api('GET', `/v1.47/tasks?filters=${q}`);
-    if (r.status !== 200) throw new Error(`tasks via ${via.name}: ${r.status} ${r.body}`);
-    return r.json<TaskJson[]>();
-  };
   const runningTasks = async (via: Host, service: string): Promise<TaskJson[]> =>
-    (await tasks(via, service)).filter((t) => t.Status.State === 'running');
+    (await tasksOf(via, service)).filter((t) => t.Status.State === 'running');
   /** Replicas converged on `gen`, one RUNNING task per slot, nothing running on another spec. */
   const converged = async (via: Host, replicas: number, gen: number): Promise<boolean> => {
     const run = await runningTasks(via, 'web');
@@ -92,17 +67,8 @@ describe.skipIf(unavailable !== undefined)('faults: leader and quorum', () => {
       run.every((t) => t.Spec.ContainerSpec?.Env?.includes(`GEN=${gen}`) === true)
     );
   };
-  const services = async (via: Host): Promise<Map<string, number>> => {
-    const r = await via.api('GET', '/v1.47/services');
-    if (r.status !== 200) throw new Error(`services via ${via.name}: ${r.status} ${r.body}`);
-    return new Map(
-      r
-        .json<{ Spec: { Name: string; Mode?: { Replicated?: { Replicas?: number } } } }[]>()
-        .map((s) => [s.Spec.Name, s.Spec.Mode?.Replicated?.Replicas ?? 0]),
-    );
-  };
   const holdsAcked = async (via: Host): Promise<boolean> => {
-    const have = await services(via);
+    const have = await servicesOf(via);
     return [...acked].every(([n, r]) => have.get(n) === r);
   };
 
@@ -191,10 +157,10 @@ describe.skipIf(unavailable !== undefined)('faults: leader and quorum', () => {
     const write = await s.api('POST', '/v1.47/services/create', { ...webSpec(1, 1), Name: 'no-quorum' });
     expect(write.status).toBe(503);
     expect(write.json<{ message: string }>().message).toMatch(/leader|quorum/i);
-    const ls = await shoal(s, ['service', 'ls']);
+    const ls = await shoalCli(s, ['service', 'ls']);
     expect(ls.code).not.toBe(0);
     expect(ls.out).toMatch(/leader|quorum/i);
-    const nodes = await shoal(s, ['node', 'ls']);
+    const nodes = await shoalCli(s, ['node', 'ls']);
     expect(nodes.code).not.toBe(0);
     expect(nodes.out).toMatch(/leader|quorum/i);
     // The workers' tasks are not touched while the managers are gone.
@@ -236,7 +202,7 @@ describe.skipIf(unavailable !== undefined)('faults: leader and quorum', () => {
       `${s.name} without quorum`,
       30_000,
     );
-    const forced = await shoal(s, ['swarm', 'init', '--force-new-cluster']);
+    const forced = await shoalCli(s, ['swarm', 'init', '--force-new-cluster']);
     expect(forced.code, forced.out).toBe(0);
     await c.waitFor(
       async () => (await c.leaderSeenBy(s))?.name === s.name,

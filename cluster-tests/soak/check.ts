@@ -4,19 +4,11 @@
  * manager answers. Each returns the violations it found (empty: held).
  */
 import { filesContaining } from '../harness.ts';
+import { getJson, replicasOf, withHosts, type NodeNameJson, type TaskJson } from '../hosts/api.ts';
 import type { HostCluster } from '../hosts/cluster.ts';
 import type { Host } from '../hosts/host.ts';
 import type { ServiceModel } from './churn.ts';
 
-interface TaskJson {
-  ID: string;
-  ServiceID: string;
-  Slot?: number;
-  NodeID: string;
-  DesiredState: string;
-  Status: { State: string };
-  Spec?: { ContainerSpec?: { Env?: string[] } };
-}
 interface ServiceJson {
   ID: string;
   Spec: {
@@ -29,25 +21,15 @@ interface ServiceJson {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function get<T>(via: Host, path: string): Promise<T> {
-  const r = await via.api('GET', path, undefined, 5000);
-  if (r.status !== 200) throw new Error(`${via.name}: GET ${path}: ${r.status} ${r.body}`);
-  return r.json<T>();
-}
-
 export interface Snapshot {
   services: ServiceJson[];
   tasks: (TaskJson & { host: string })[];
 }
 
 export async function snapshot(via: Host): Promise<Snapshot> {
-  const nodes = await get<{ ID: string; Description?: { Hostname?: string } }[]>(via, '/v1.47/nodes');
-  const names = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? '?']));
-  const services = await get<ServiceJson[]>(via, '/v1.47/services');
-  const tasks = (await get<TaskJson[]>(via, '/v1.47/tasks')).map((t) => ({
-    ...t,
-    host: names.get(t.NodeID) ?? '?',
-  }));
+  const nodes = await getJson<NodeNameJson[]>(via, '/v1.47/nodes', 5000);
+  const services = await getJson<ServiceJson[]>(via, '/v1.47/services', 5000);
+  const tasks = withHosts(await getJson<TaskJson[]>(via, '/v1.47/tasks', 5000), nodes);
   return { services, tasks };
 }
 
@@ -67,7 +49,7 @@ const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) =>
 export function unconverged(c: HostCluster, s: Snapshot, models: readonly ServiceModel[]): string[] {
   const why: string[] = [];
   for (const svc of s.services) {
-    const want = svc.Spec.Mode.Replicated?.Replicas ?? 0;
+    const want = replicasOf(svc);
     const env = svc.Spec.TaskTemplate.ContainerSpec.Env?.[0];
     const run = s.tasks.filter((t) => t.ServiceID === svc.ID && t.Status.State === 'running');
     const current = run.filter((t) => t.Spec?.ContainerSpec?.Env?.[0] === env);

@@ -76,7 +76,8 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     expect(await ensureDebianPackage('iputils-ping', () => has('ping'))).toBe(true);
     expect(await ensureDebianPackage('tcpdump', () => has('tcpdump'))).toBe(true);
     linksBefore = await rootLinks();
-    c = await HostCluster.start({ managers: 1, workers: 2, tickMs: 50, heartbeatMs: 1000 });
+    // heartbeats every 5 s: a daemon restarted on a loaded machine stays READY (its tasks are kept)
+    c = await HostCluster.start({ managers: 1, workers: 2, tickMs: 50, heartbeatMs: 5000 });
     console.log(`cluster ${c.prefix} on ${c.subnet} up at ${since()}`);
   }, 180_000);
   let destroyed = false;

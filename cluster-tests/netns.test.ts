@@ -165,6 +165,7 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     webVip = svc.Endpoint?.VirtualIPs?.find((v) => v.NetworkID === net.Id)?.Addr.split('/')[0] ?? '';
     expect(webVip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
+    await c.waitFor(() => workloadPid(c.host('w2'), CLIENT) !== undefined, 'the client workload', 10_000);
     const pid = workloadPid(c.host('w2'), CLIENT);
     expect(pid, 'the client workload runs in a task namespace on w2').toBeDefined();
     clientPid = pid ?? 0;
@@ -370,8 +371,9 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
       'pweb, sweb and sclient running',
       60_000,
     );
+    // RUNNING comes as the task starts; its workload execs a moment later
+    await c.waitFor(() => workloadPid(c.host('w2'), SCLIENT) !== undefined, 'the sclient workload', 10_000);
     const pid = workloadPid(c.host('w2'), SCLIENT) ?? 0;
-    expect(pid).toBeGreaterThan(0);
     const sec = (await api('GET', '/networks/secnet')) as { Options?: Record<string, string> };
     const vni = Number(sec.Options?.['com.docker.network.driver.overlay.vxlanid_list']?.split(',')[0]);
     expect(vni).toBeGreaterThan(0);

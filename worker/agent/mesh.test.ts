@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetworkView__Output as NetworkView } from '../../proto/gen/shoal/api/NetworkView.ts';
 import type { PortConfig__Output as PortConfig } from '../../proto/gen/shoal/api/PortConfig.ts';
 import type { ServiceView__Output as ServiceView } from '../../proto/gen/shoal/api/ServiceView.ts';
-import { ingressRoutes, resolvConfText, vipRules } from './mesh.ts';
+import { iptablesNat, ingressRoutes, resolvConfText, vipRules } from './mesh.ts';
 
 const port = (p: Partial<PortConfig>): PortConfig => ({
   name: '',
@@ -133,5 +133,15 @@ describe('resolvConfText', () => {
       'options ndots:2',
       '',
     ]);
+  });
+});
+
+describe('iptablesNat', () => {
+  it('rejects, without an unhandled EPIPE, when the namespace is gone before its rules are written', async () => {
+    const write = iptablesNat();
+    for (let i = 0; i < 5; i++)
+      await expect(write('/nonexistent/shoal-test-netns', `# ${'x'.repeat(1 << 20)}\n`)).rejects.toThrow(
+        /iptables-restore in \/nonexistent\/shoal-test-netns/,
+      );
   });
 });

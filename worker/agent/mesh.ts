@@ -418,6 +418,8 @@ export function iptablesNat(nsenter = 'nsenter', iptablesRestore = 'iptables-res
             ? reject(new Error(`iptables-restore in ${nsPath}: ${stderr.trim() || err.message}`))
             : resolve(),
       );
+      // nsenter fails at once when the namespace went away: its closed stdin must not crash shoald
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(rules);
     });
 }

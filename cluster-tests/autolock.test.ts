@@ -15,6 +15,7 @@ import { InvalidUnlockKeyError, LockedError } from '../ca/errors.ts';
 import { CertificateDir } from '../ca/keyfile.ts';
 import { createCsr, generateKeyPair, privateKeyPem, RootCA } from '../ca/pki.ts';
 import { RaftNode, type Member, type StateMachine } from '../raft/node/index.ts';
+import { LeadershipLostError, NotLeaderError } from '../raft/node/errors.ts';
 import { eventually, filesContaining, freePort } from './harness.ts';
 
 class Log implements StateMachine {
@@ -75,9 +76,21 @@ describe('encryption at rest and autolock', () => {
       )
       .join('\n');
 
+  /**
+   * Proposes `value` on the leader, as a client does: a leader deposed while the write was in flight
+   * (an election still settling right after start) answers "lost leadership … check, then retry", and
+   * the write is retried on the new leader (the checks only ask whether a value is there).
+   */
   async function write(value: string): Promise<void> {
-    await eventually(() => leader() !== undefined, 'a leader', describeAll);
-    await (leader() as RaftNode).propose(Buffer.from(value));
+    for (let attempt = 1; ; attempt++) {
+      await eventually(() => leader() !== undefined, 'a leader', describeAll);
+      try {
+        await (leader() as RaftNode).propose(Buffer.from(value));
+        return;
+      } catch (err) {
+        if (!(err instanceof LeadershipLostError || err instanceof NotLeaderError) || attempt >= 5) throw err;
+      }
+    }
   }
 
   it('keeps each manager raft log encrypted with its own DEK; the canary never appears in clear', async () => {

@@ -433,6 +433,22 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
     await api('DELETE', '/networks/plainnet');
   });
 
+  it('a node that leaves the swarm takes its overlay plumbing with it', async () => {
+    const w2 = c.host('w2');
+    expect(workloadPid(w2, CLIENT)).toBeDefined(); // the client task still runs there
+    const left = await w2.api('POST', '/v1.47/swarm/leave');
+    expect(left.status, left.body).toBe(200);
+    await c.waitFor(
+      () =>
+        safeReaddir(join(w2.dataRoot, 'worker', 'netns')).filter((n) => n !== 'dataplane.json').length === 0,
+      `w2: no sandbox, task or ingress namespace left (has ${safeReaddir(join(w2.dataRoot, 'worker', 'netns')).join(' ')})`,
+      30_000,
+    );
+    expect(workloadPid(w2, CLIENT)).toBeUndefined();
+    expect(inNs(hostNs(w2), 'ip', ['-o', 'link', 'show'])).not.toMatch(/vxlan|veth|tap0|\bbr0\b/);
+    expect(mountsUnder(join(w2.dataRoot, 'worker', 'netns'))).toEqual([]);
+  });
+
   it('after removing the services and the network, no host keeps an overlay interface, namespace or mount', async () => {
     for (const name of ['web', 'client', 'pweb', 'sweb', 'sclient'])
       await api('DELETE', `/services/${name}`).catch(() => undefined);

@@ -118,39 +118,40 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
   const tryInTask = async (pid: number, argv: readonly string[]): Promise<string | undefined> =>
     inTask(pid, argv).catch(() => undefined);
   /** HTTP GET from the host `from`'s namespace. */
-  const getFromHost = async (from: Host, url: string): Promise<string | undefined> => {
-    try {
-      return inNs(hostNs(from), httpGet(url)[0] ?? NODE, httpGet(url).slice(1)).trim();
-    } catch {
-      return undefined;
-    }
-  };
-  const hostNs = (h: Host): string => (h as unknown as { s: { ns: string } }).s.ns;
+  const getFromHost = (from: Host, url: string): Promise<string | undefined> =>
+    Promise.resolve()
+      .then(() => inNs(hostNs(from), NODE, httpGet(url).slice(1)).trim())
+      .catch(() => undefined);
+  const hostNs = (h: Host): string => h.s.ns;
+
+  /** A one-replica service of `cmd` pinned to `host`, on `nets`, with an optional endpoint spec. */
+  const createService = (
+    name: string,
+    cmd: readonly string[],
+    host: string,
+    nets: readonly string[],
+    endpoint?: Record<string, unknown>,
+  ): Promise<unknown> =>
+    api('POST', '/services/create', {
+      Name: name,
+      TaskTemplate: {
+        ContainerSpec: { Image: 'busybox', Command: cmd, StopGracePeriod: 1_000_000_000 },
+        Placement: { Constraints: [`node.hostname==${host}`] },
+        Networks: nets.map((Target) => ({ Target })),
+      },
+      Mode: { Replicated: { Replicas: 1 } },
+      ...(endpoint !== undefined ? { EndpointSpec: endpoint } : {}),
+    });
 
   let clientPid = 0;
   let webVip = '';
 
   it('a task reaches a service on another host by name: ping and HTTP, VIP and tasks.<name>', async () => {
     await api('POST', '/networks/create', { Name: 'appnet', Driver: 'overlay' });
-    await api('POST', '/services/create', {
-      Name: 'web',
-      TaskTemplate: {
-        ContainerSpec: { Image: 'busybox', Command: WEB, StopGracePeriod: 1_000_000_000 },
-        Placement: { Constraints: ['node.hostname==w1'] },
-        Networks: [{ Target: 'appnet' }],
-      },
-      Mode: { Replicated: { Replicas: 1 } },
-      EndpointSpec: { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080 }] },
+    await createService('web', WEB, 'w1', ['appnet'], {
+      Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080 }],
     });
-    await api('POST', '/services/create', {
-      Name: 'client',
-      TaskTemplate: {
-        ContainerSpec: { Image: 'busybox', Command: CLIENT, StopGracePeriod: 1_000_000_000 },
-        Placement: { Constraints: ['node.hostname==w2'] },
-        Networks: [{ Target: 'appnet' }],
-      },
-      Mode: { Replicated: { Replicas: 1 } },
-    });
+    await createService('client', CLIENT, 'w2', ['appnet']);
     await c.waitFor(
       async () => (await running('web')).length === 1 && (await running('client')).length === 1,
       'web and client running',
@@ -312,18 +313,9 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
   });
 
   it('dnsrr names list the tasks; a host-mode port answers only where its task runs', async () => {
-    await api('POST', '/services/create', {
-      Name: 'rr',
-      TaskTemplate: {
-        ContainerSpec: { Image: 'busybox', Command: WEB, StopGracePeriod: 1_000_000_000 },
-        Placement: { Constraints: ['node.hostname==w1'] },
-        Networks: [{ Target: 'appnet' }],
-      },
-      Mode: { Replicated: { Replicas: 1 } },
-      EndpointSpec: {
-        Mode: 'dnsrr',
-        Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8081, PublishMode: 'host' }],
-      },
+    await createService('rr', WEB, 'w1', ['appnet'], {
+      Mode: 'dnsrr',
+      Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8081, PublishMode: 'host' }],
     });
     await c.waitFor(async () => (await running('rr')).length === 1, 'rr running', 60_000);
     const [rr] = await running('rr');
@@ -353,19 +345,9 @@ describe.skipIf(unavailable !== undefined)('overlay networks across hosts', () =
   it('an encrypted overlay carries no cleartext and no VXLAN on the underlay; a plain one does (control)', async () => {
     await api('POST', '/networks/create', { Name: 'plainnet', Driver: 'overlay' });
     await api('POST', '/networks/create', { Name: 'secnet', Driver: 'overlay', Options: { encrypted: '' } });
-    const on = (name: string, cmd: string[], host: string, nets: string[]): Promise<unknown> =>
-      api('POST', '/services/create', {
-        Name: name,
-        TaskTemplate: {
-          ContainerSpec: { Image: 'busybox', Command: cmd, StopGracePeriod: 1_000_000_000 },
-          Placement: { Constraints: [`node.hostname==${host}`] },
-          Networks: nets.map((Target) => ({ Target })),
-        },
-        Mode: { Replicated: { Replicas: 1 } },
-      });
-    await on('pweb', ECHO, 'w1', ['plainnet']);
-    await on('sweb', ECHO, 'w1', ['secnet']);
-    await on('sclient', SCLIENT, 'w2', ['plainnet', 'secnet']);
+    await createService('pweb', ECHO, 'w1', ['plainnet']);
+    await createService('sweb', ECHO, 'w1', ['secnet']);
+    await createService('sclient', SCLIENT, 'w2', ['plainnet', 'secnet']);
     await c.waitFor(
       async () => (await Promise.all(['pweb', 'sweb', 'sclient'].map(running))).every((r) => r.length === 1),
       'pweb, sweb and sclient running',

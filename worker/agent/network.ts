@@ -30,6 +30,7 @@ import { isNetns } from '../network/execute.ts';
 import { netnsAddon, netnsAddonAvailable } from '../network/native.ts';
 import type { OverlayNetwork, Peer, TaskAttachment } from '../network/plan.ts';
 import {
+  DEFAULT_DATA_PATH_PORT,
   driverAttachment,
   overlayAttachments,
   peersByNetwork,
@@ -389,7 +390,7 @@ export class TaskNetworks {
       vni: view.vni,
       subnet: view.subnet,
       gateway: view.gateway.split('/')[0] ?? view.gateway,
-      dataPathPort: s.dataPathPort ?? (view.dataPathPort > 0 ? view.dataPathPort : 4789),
+      dataPathPort: s.dataPathPort ?? (view.dataPathPort > 0 ? view.dataPathPort : DEFAULT_DATA_PATH_PORT),
       ...(s.underlayMtu !== undefined ? { underlayMtu: s.underlayMtu } : {}),
     };
   }

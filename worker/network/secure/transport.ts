@@ -137,8 +137,8 @@ export class SecureTransport {
       fd,
       ended: Promise.resolve(),
       done: false,
-      byMac: have?.byMac ?? new Map(),
-      byIp: have?.byIp ?? new Map(),
+      byMac: have?.byMac ?? new Map<string, string>(),
+      byIp: have?.byIp ?? new Map<string, string>(),
       vteps: have?.vteps ?? [],
     };
     n.ended = this.readLoop(n);
